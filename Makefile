@@ -1,0 +1,57 @@
+# Linux IPC in Python: the one entry point. `make` alone lists the targets.
+#   make html    build both editions into _build/html/{en,zh}
+#   make test    lint, build (warnings are errors) and run every test
+# Both set up .venv from requirements.txt first, again only when requirements.txt changes.
+
+PYTHON    ?= python3
+VENV      := .venv
+BIN       := $(VENV)/bin
+STAMP     := $(VENV)/.installed
+BUILDDIR  ?= _build
+EDITIONS  := en zh
+SPHINXOPTS ?= -W --keep-going -q
+JOBS      ?= auto
+PORT      ?= 8000
+
+lang_en := en
+lang_zh := zh_CN
+
+.PHONY: help html test lint serve clean bench linkcheck
+.DEFAULT_GOAL := help
+
+help:  ## list the targets
+	@echo "Linux IPC in Python / Linux 进程间通信"
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## /  make \1\t/'
+	@echo "  FRESH=1     with html: run every snippet again, ignoring the cache"
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+html: $(STAMP)  ## build both editions (warnings are errors)
+ifdef FRESH
+	rm -rf $(BUILDDIR)/snippet-cache $(BUILDDIR)/doctrees
+endif
+	@for ed in $(EDITIONS); do \
+	  lang=$$( [ $$ed = zh ] && echo zh_CN || echo en ); \
+	  echo "building the $$ed edition"; \
+	  $(BIN)/sphinx-build -b html -c . -D language=$$lang -d $(BUILDDIR)/doctrees/$$ed \
+	    -D snippet_cache_dir=$(abspath $(BUILDDIR))/snippet-cache \
+	    -D snippet_report_dir=$(abspath $(BUILDDIR))/reports \
+	    $(SPHINXOPTS) docs/$$ed $(BUILDDIR)/html/$$ed || exit 1; \
+	done
+	cp docs/index.html $(BUILDDIR)/html/index.html
+	@echo "open $(BUILDDIR)/html/index.html"
+
+test: $(STAMP) lint html  ## lint, build both editions, run the tests
+	$(BIN)/python -m pytest -n $(JOBS)
+
+lint: $(STAMP)  ## ruff over snippets, tests, conf.py and the extensions
+	$(BIN)/ruff check .
+
+serve: html  ## preview on http://localhost:$(PORT)
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory $(BUILDDIR)/html $(PORT)
+
+clean:  ## remove the build and the virtual environment
+	rm -rf $(BUILDDIR) $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,62 @@
+"""Sphinx configuration shared by both editions.
+
+The Makefile builds each edition from its own folder with its own language:
+    sphinx-build -c . -D language=en    docs/en _build/html/en
+    sphinx-build -c . -D language=zh_CN docs/zh _build/html/zh
+Whatever depends on the language is decided in docs/_ext/editions.py, after ``-D`` is applied.
+"""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+
+# -- Project ------------------------------------------------------------------------------------
+project = "Linux IPC in Python"
+author = "The Linux IPC in Python authors"
+copyright = "2026, " + author
+language = "en"  # overridden per edition with -D language=...
+
+# -- Extensions ---------------------------------------------------------------------------------
+extensions = [
+    "myst_parser",
+    "sphinx_copybutton",
+    "snippetexec.sphinx_ext",  # executed snippets (sphinx-exec-code's exec_code, made safe)
+    "pydoc_links",  # the {py} role: links to the Python documentation, offline
+    "editions",  # the two editions: titles, switch, Chinese search
+]
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+manpages_url = "https://man7.org/linux/man-pages/man{section}/{page}.{section}.html"
+
+# -- Executed snippets --------------------------------------------------------------------------
+snippet_dir = str(ROOT / "snippets")
+snippet_cache_dir = str(ROOT / "_build" / "snippet-cache")
+snippet_report_dir = str(ROOT / "_build" / "reports")
+snippet_timeout = 30.0  # seconds; a block may ask for another with :timeout:
+
+# -- HTML output --------------------------------------------------------------------------------
+html_theme = "furo"
+html_static_path = [str(ROOT / "docs" / "_static")]
+html_css_files = ["site.css"]
+templates_path = [str(ROOT / "docs" / "_templates")]
+html_last_updated_fmt = ""  # per-language format, set by the editions extension
+html_copy_source = False
+html_show_sourcelink = False
+
+# Copy buttons on code, not on the output printed under it.
+copybutton_selector = "div.snippet-code div.highlight pre"
+html_sidebars = {
+    "**": [
+        "sidebar/brand.html",
+        "sidebar/edition-switch.html",
+        "sidebar/search.html",
+        "sidebar/scroll-start.html",
+        "sidebar/navigation.html",
+        "sidebar/scroll-end.html",
+    ]
+}
+
+# The theme's words that Sphinx's Chinese catalog lacks ("Back to top", ...).
+locale_dirs = [str(ROOT / "docs" / "_locale")]

@@ -1,0 +1,56 @@
+"""Two editions from one conf.py: English (``en``) and Simplified Chinese (``zh_CN``).
+
+``-D language=...`` is applied after conf.py runs, so everything that depends on the language is
+decided here, in event handlers:
+- the edition's title, and the link to the same page in the other edition;
+- Chinese search: Sphinx 9.0 writes ``window.Stemmer = ChineseStemmer`` into language_data.js, a
+  name no script defines (sphinx-doc/sphinx#14229), so the zh search page stops with a
+  ReferenceError. The Chinese search language ships the English stemmer for Latin words; naming
+  that stemmer fixes the page. Drop ``_ChineseSearch`` when Sphinx is upgraded past the fix.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import jieba
+from sphinx.search import languages
+from sphinx.search.zh import SearchChinese
+
+EDITIONS = {
+    # language: (folder, title, name of the edition in its own language)
+    "en": ("en", "Linux IPC in Python", "English"),
+    "zh_CN": ("zh", "Linux 进程间通信（Python 版）", "简体中文"),
+}
+
+class _ChineseSearch(SearchChinese):
+    language_name = "English"  # the stemmer that english-stemmer.js defines; see above
+
+
+def _edition(app) -> tuple[str, str, str]:
+    return EDITIONS.get(app.config.language, EDITIONS["en"])
+
+
+def configure(app, config) -> None:
+    folder, title, _ = _edition(app)
+    config.html_title = title
+    config.project = title
+    if folder == "zh":
+        languages["zh"] = _ChineseSearch
+        jieba.setLogLevel(logging.WARNING)  # it logs its dictionary loading at DEBUG
+
+
+def page_context(app, pagename, templatename, context, doctree) -> None:
+    """Give templates the same page in the other edition (same path, other language folder)."""
+    folder, _, _ = _edition(app)
+    for language, (other, _, name) in EDITIONS.items():
+        if other != folder:
+            up = "../" * (pagename.count("/") + 1)
+            context["other_edition"] = {"url": f"{up}{other}/{pagename}.html", "name": name,
+                                        "lang": language.replace("_", "-")}
+
+
+def setup(app):
+    app.connect("config-inited", configure)
+    app.connect("html-page-context", page_context)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

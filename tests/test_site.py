@@ -1,0 +1,80 @@
+"""The site's rules: every code block is an executed snippet, and the two editions stay in step."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import DOCS, ROOT, SNIPPETS
+from snippetexec import pages
+
+EDITIONS = ("en", "zh")
+
+
+def page_names(edition: str) -> set[str]:
+    return {p.relative_to(DOCS / edition).as_posix() for p in (DOCS / edition).rglob("*.md")}
+
+
+def all_pages() -> list[str]:
+    return sorted(page_names("en") | page_names("zh"))
+
+
+def snippet_files() -> list[str]:
+    return sorted(p.relative_to(SNIPPETS).as_posix() for p in SNIPPETS.rglob("*.py")
+                  if "__pycache__" not in p.parts)
+
+
+def shown(edition: str, page: str) -> list[str]:
+    path = DOCS / edition / page
+    if not path.is_file():
+        return []
+    return [b.filename for b in pages.exec_blocks(path.read_text(encoding="utf-8"))]
+
+
+def test_both_editions_have_the_same_pages():
+    assert page_names("en") == page_names("zh")
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_code_block_is_an_executed_snippet_that_exists(edition):
+    problems = []
+    for page in sorted(page_names(edition)):
+        for block in pages.code_blocks((DOCS / edition / page).read_text(encoding="utf-8")):
+            where = f"docs/{edition}/{page}:{block.line}"
+            if not block.is_exec:
+                problems.append(f"{where}: a {block.info or 'plain'} block that is not run")
+            elif not block.filename:
+                problems.append(f"{where}: exec_code without :filename:")
+            elif not (SNIPPETS / block.filename).is_file():
+                problems.append(f"{where}: no snippets/{block.filename}")
+    assert problems == []
+
+
+@pytest.mark.parametrize("page", all_pages())
+def test_each_page_shows_the_same_snippets_in_the_same_order_in_both_editions(page):
+    assert shown("en", page) == shown("zh", page)
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_snippet_is_shown_in_the_edition(edition):
+    used = {name for page in page_names(edition) for name in shown(edition, page)}
+    assert sorted(set(snippet_files()) - used) == []
+
+
+def test_every_snippet_is_checked_by_a_test():
+    tests = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py")
+                      if p.name not in ("test_site.py", "test_snippetexec.py"))
+    assert [s for s in snippet_files() if f'"{s}"' not in tests] == []
+
+
+def test_snippets_use_the_standard_library_only():
+    allowed = set(__import__("sys").stdlib_module_names)
+    imports = re.compile(r"^\s*(?:from|import)\s+([A-Za-z_][\w]*)", re.MULTILINE)
+    foreign = {(name, m) for name in snippet_files()
+               for m in imports.findall((SNIPPETS / name).read_text(encoding="utf-8"))
+               if m not in allowed and m != "__future__"}
+    assert foreign == set()
+
+
+def test_snippet_names_carry_no_ordering_numbers():
+    assert [s for s in snippet_files() if re.search(r"(^|/)\d|example\d", s)] == []
