@@ -1,0 +1,88 @@
+"""The built site (`make html` runs first in `make test`): both editions, as readers get them."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conftest import DOCS, ROOT
+from snippetexec import pages
+
+HTML = ROOT / "_build" / "html"
+LANG = {"en": "en", "zh": "zh-CN"}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built():
+    if not (HTML / "en" / "index.html").is_file() or not (HTML / "zh" / "index.html").is_file():
+        pytest.fail("the site is not built: run `make html` (`make test` builds it first)")
+
+
+def page_names() -> list[str]:
+    return sorted(p.relative_to(DOCS / "en").with_suffix("").as_posix()
+                  for p in (DOCS / "en").rglob("*.md"))
+
+
+def html(edition: str, page: str) -> str:
+    return (HTML / edition / f"{page}.html").read_text(encoding="utf-8")
+
+
+def search_index(edition: str) -> dict:
+    text = (HTML / edition / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1:text.rindex(")")])
+
+
+def test_root_page_leads_to_both_editions():
+    root = (HTML / "index.html").read_text(encoding="utf-8")
+    assert 'href="en/index.html"' in root and 'href="zh/index.html"' in root
+
+
+@pytest.mark.parametrize("edition", ["en", "zh"])
+def test_every_page_is_built_in_its_language(edition):
+    for page in page_names():
+        assert f'<html class="no-js" lang="{LANG[edition]}"' in html(edition, page), page
+
+
+@pytest.mark.parametrize("edition", ["en", "zh"])
+def test_every_page_links_to_the_same_page_in_the_other_edition(edition):
+    other = "zh" if edition == "en" else "en"
+    for page in page_names():
+        links = re.findall(r'<div class="edition-switch">\s*<a href="([^"]+)"', html(edition, page))
+        assert len(links) == 1, page
+        target = (HTML / edition / page).parent / links[0]
+        assert target.resolve() == (HTML / other / f"{page}.html").resolve(), page
+
+
+@pytest.mark.parametrize("edition", ["en", "zh"])
+def test_every_snippet_shows_its_code_and_its_output(edition):
+    for page in page_names():
+        blocks = pages.exec_blocks((DOCS / edition / f"{page}.md").read_text(encoding="utf-8"))
+        page_html = html(edition, page)
+        assert page_html.count("snippet-code ") == len(blocks), page
+        shown = [b for b in blocks if "hide_output" not in b.options]
+        assert page_html.count("snippet-output ") >= len(shown), page
+
+
+def test_chinese_words_are_in_the_zh_search_index_and_lead_to_their_chapter():
+    index = search_index("zh")
+    docs = index["docnames"]
+    for word, page in [("管道", "pipes"), ("信号", "signals/index"), ("共享映射", "mmap")]:
+        hits = index["terms"].get(word, []) if word in index["terms"] else []
+        hits = [hits] if isinstance(hits, int) else hits
+        titles = index["titleterms"].get(word, [])
+        titles = [titles] if isinstance(titles, int) else titles
+        if page in docs:
+            assert docs.index(page) in set(hits) | set(titles), word
+
+
+def test_zh_search_script_names_a_stemmer_that_exists():
+    data = (HTML / "zh" / "_static" / "language_data.js").read_text(encoding="utf-8")
+    name = re.search(r"window\.Stemmer = (\w+);", data).group(1)
+    assert re.search(rf"\b(var|let|const|class|function)\s+{name}\b|{name}\s*=\s*function", data)
+
+
+def test_theme_words_are_in_chinese_in_the_zh_edition():
+    page = html("zh", "index")
+    assert "返回顶部" in page and "Back to top" not in page
