@@ -50,6 +50,9 @@ test: $(STAMP) lint html  ## lint, build both editions, run the tests
 lint: $(STAMP)  ## ruff over snippets, tests, conf.py and the extensions
 	$(BIN)/ruff check .
 
+bench: $(STAMP)  ## time clean, unchanged and one-snippet builds against plain Sphinx
+	$(BIN)/python docs/_ext/snippetexec/bench.py
+
 serve: html  ## preview on http://localhost:$(PORT)
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory $(BUILDDIR)/html $(PORT)
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx_exec_code.sphinx_exec import ExecCode
@@ -79,6 +80,8 @@ def _key(app, filename: str, timeout: float) -> str | None:
 # --- before reading: run what is missing, in parallel -------------------------------------------
 
 def run_missing(app, env, docnames) -> None:
+    if not app.config.snippet_execute:
+        return
     wanted: dict[str, tuple[Path, float]] = {}
     for docname in docnames:
         source = Path(env.doc2path(docname))
@@ -154,10 +157,14 @@ class ExecSnippet(ExecCode):
         self.env.note_dependency(str(path))
         timeout = _timeout(self.env.app, block_timeout)
         key = runner.cache_key(path, timeout)
-        run = _results.get(key)
-        if run is None:  # not seen by run_missing (should be rare): run it now
-            run = runner.run(path, timeout)
-            _results.put(key, run)
+        if self.config.snippet_execute:
+            run = _results.get(key)
+            if run is None:  # not seen by run_missing (should be rare): run it now
+                run = runner.run(path, timeout)
+                _results.put(key, run)
+        else:
+            run = runner.Run(f"snippets/{code_spec.filename}", "(not run: snippet_execute is off)",
+                             0, 0.0, timeout)
         _pages(self.env).setdefault(self.env.docname, []).append((code_spec.filename, timeout))
 
         code: list[nodes.Node] = []
@@ -168,7 +175,21 @@ class ExecSnippet(ExecCode):
         for group, css in ((code, "snippet-code"), (output, "snippet-output")):
             for node in group:
                 node["classes"].append(css)
-        return code + output
+        return code + [self._run_it_yourself(path, code_spec.filename)] + output
+
+    def _run_it_yourself(self, path: Path, filename: str) -> nodes.Node:
+        """A line under the code: the command that runs it from a clone, and a download link."""
+        label, download = _LABELS[_edition_key(self.config)][5:7]
+        shown = f"python3 snippets/{filename}"
+        here = Path(self.env.doc2path(self.env.docname)).parent
+        line = nodes.paragraph(classes=["snippet-run"])
+        line += nodes.Text(label + " ")
+        line += nodes.literal(shown, shown)
+        line += nodes.Text(" · ")
+        line += addnodes.download_reference(
+            "", "", nodes.literal(path.name, download), reftarget=os.path.relpath(path, here),
+            refdoc=self.env.docname, refexplicit=True, reftype="download", refdomain="")
+        return line
 
 
 def _pages(env) -> dict[str, list[tuple[str, float]]]:
@@ -192,9 +213,14 @@ class SnippetRuns(SphinxDirective):
 
 
 _LABELS = {
-    "en": ("Snippet", "Page", "Status", "Run time (s)", "Ran at (UTC)", "cached"),
-    "zh": ("示例", "页面", "状态", "运行时间（秒）", "运行于（UTC）", "缓存"),
+    "en": ("Snippet", "Page", "Status", "Run time (s)", "Ran at (UTC)", "Run it yourself:",
+           "download"),
+    "zh": ("示例", "页面", "状态", "运行时间（秒）", "运行于（UTC）", "自己运行：", "下载"),
 }
+
+
+def _edition_key(config) -> str:
+    return "zh" if (config.language or "en").startswith("zh") else "en"
 
 
 def _runs_table(app, env) -> list[tuple[str, str, runner.Run | None]]:
@@ -211,7 +237,7 @@ def _runs_table(app, env) -> list[tuple[str, str, runner.Run | None]]:
 
 
 def fill_runs_table(app, doctree, docname) -> None:
-    labels = _LABELS["zh" if (app.config.language or "en").startswith("zh") else "en"]
+    labels = _LABELS[_edition_key(app.config)]
     for placeholder in doctree.findall(snippet_runs):
         table = nodes.table(classes=["snippet-runs"])
         group = nodes.tgroup(cols=5)
@@ -250,6 +276,8 @@ def _row(cells) -> nodes.row:
 
 def outdated(app, env, added, changed, removed) -> list[str]:
     """Pages whose snippet has no result yet (edited, failed last time, or cache cleared)."""
+    if not app.config.snippet_execute:
+        return []
     stale = []
     for docname, shown in _pages(env).items():
         for filename, timeout in shown:
@@ -335,6 +363,7 @@ def setup(app):
     app.add_config_value("snippet_cache_dir", "_build/snippet-cache", "")
     app.add_config_value("snippet_report_dir", "", "")
     app.add_config_value("snippet_jobs", 0, "")
+    app.add_config_value("snippet_execute", True, "env")  # False: show code only (make bench)
     app.add_directive("exec_code", ExecSnippet, override=True)
     app.add_directive("snippet-runs", SnippetRuns)
     app.add_node(snippet_runs)

@@ -1,0 +1,99 @@
+"""`make bench`: what executing snippets costs a build, measured on a copy of the site.
+
+Builds both editions, as the Makefile does, in a temporary copy of conf.py, docs/ and snippets/:
+a clean build, a rebuild with nothing changed, a rebuild after one snippet is edited, and the same
+pages built by plain Sphinx with execution switched off (clean, then unchanged). Prints the times
+side by side with the snippets' own run times and the ratios that matter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+SPHINX_BUILD = Path(sys.executable).with_name("sphinx-build")
+EDITIONS = {"en": "en", "zh": "zh_CN"}
+
+
+class Site:
+    def __init__(self, where: Path):
+        self.root = where
+        for name in ("conf.py", "docs", "snippets"):
+            src = ROOT / name
+            if src.is_dir():
+                shutil.copytree(src, where / name, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy2(src, where / name)
+        self.build_dir = where / "_build"
+
+    def build(self, execute: bool = True) -> tuple[float, int]:
+        """Build both editions; return the wall time and how many snippets were run."""
+        ran = 0
+        started = time.monotonic()
+        for folder, language in EDITIONS.items():
+            result = subprocess.run(
+                [str(SPHINX_BUILD), "-b", "html", "-c", str(self.root), "-W", "--keep-going",
+                 "-D", f"language={language}", "-d", str(self.build_dir / "doctrees" / folder),
+                 "-D", f"snippet_cache_dir={self.build_dir / 'snippet-cache'}",
+                 "-D", f"snippet_report_dir={self.build_dir / 'reports'}",
+                 "-D", f"snippet_execute={int(execute)}",
+                 str(self.root / "docs" / folder), str(self.build_dir / "html" / folder)],
+                capture_output=True, text=True,
+            )
+            if result.returncode:
+                sys.exit(f"build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+            found = re.search(r"snippets: \d+ shown, (\d+) run by this build", result.stdout)
+            ran += int(found.group(1)) if found else 0
+        return time.monotonic() - started, ran
+
+    def clean(self) -> None:
+        shutil.rmtree(self.build_dir, ignore_errors=True)
+
+    def run_times(self) -> dict[str, float]:
+        cached = (self.build_dir / "snippet-cache").glob("*.json")
+        runs = [json.loads(p.read_text()) for p in cached]
+        return {run["snippet"]: run["duration"] for run in runs}
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-") as where:
+        site = Site(Path(where))
+        clean, clean_ran = site.build()
+        times = site.run_times()
+        unchanged, unchanged_ran = site.build()
+        edited = sorted((site.root / "snippets").rglob("*.py"))[0]
+        edited.write_text(edited.read_text() + "\n# edited by make bench\n")
+        one, one_ran = site.build()
+        site.clean()
+        plain, _ = site.build(execute=False)
+        plain_unchanged, _ = site.build(execute=False)
+
+    longest_name = max(times, key=times.get)
+    longest, total = times[longest_name], sum(times.values())
+    rows = [
+        ("clean build, both editions", clean, f"{clean_ran} snippet runs"),
+        ("plain Sphinx clean build (no execution)", plain, f"ratio {clean / plain:.2f}"),
+        ("  execution adds", clean - plain, ""),
+        ("  snippets' run times, summed", total, f"{len(times)} snippets"),
+        ("  the longest snippet", longest, longest_name),
+        ("no-change rebuild", unchanged, f"{unchanged_ran} snippet runs"),
+        ("plain Sphinx no-change rebuild", plain_unchanged,
+         f"ratio {unchanged / plain_unchanged:.2f}"),
+        ("one snippet edited, rebuild", one, f"{one_ran} snippet runs ({edited.name})"),
+    ]
+    print(f"make bench on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    print(f"{'what':44} {'seconds':>8}  notes")
+    for name, seconds, note in rows:
+        print(f"{name:44} {seconds:8.2f}  {note}")
+
+
+if __name__ == "__main__":
+    main()
