@@ -41,7 +41,7 @@ endif
 	    -D snippet_report_dir=$(abspath $(BUILDDIR))/reports \
 	    $(SPHINXOPTS) docs/$$ed $(BUILDDIR)/html/$$ed || exit 1; \
 	done
-	cp docs/index.html $(BUILDDIR)/html/index.html
+	cp docs/index.html docs/404.html $(BUILDDIR)/html/
 	@echo "open $(BUILDDIR)/html/index.html"
 
 test: $(STAMP) lint html  ## lint, build both editions, run the tests
@@ -52,6 +52,13 @@ lint: $(STAMP)  ## ruff over snippets, tests, conf.py and the extensions
 
 bench: $(STAMP)  ## time clean, unchanged and one-snippet builds against plain Sphinx
 	$(BIN)/python docs/_ext/snippetexec/bench.py
+
+linkcheck: $(STAMP)  ## check the external links (needs the network)
+	@for ed in $(EDITIONS); do \
+	  lang=$$( [ $$ed = zh ] && echo zh_CN || echo en ); \
+	  $(BIN)/sphinx-build -b linkcheck -c . -D language=$$lang -d $(BUILDDIR)/doctrees-links/$$ed \
+	    -D snippet_execute=0 -q docs/$$ed $(BUILDDIR)/linkcheck/$$ed || exit 1; \
+	done
 
 serve: html  ## preview on http://localhost:$(PORT)
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory $(BUILDDIR)/html $(PORT)

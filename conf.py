@@ -6,6 +6,7 @@ The Makefile builds each edition from its own folder with its own language:
 Whatever depends on the language is decided in docs/_ext/editions.py, after ``-D`` is applied.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -22,6 +23,7 @@ language = "en"  # overridden per edition with -D language=...
 extensions = [
     "myst_parser",
     "sphinx_copybutton",
+    "sphinxext.opengraph",  # link previews: og:title, og:description
     "snippetexec.sphinx_ext",  # executed snippets (sphinx-exec-code's exec_code, made safe)
     "pydoc_links",  # the {py} role: links to the Python documentation, offline
     "editions",  # the two editions: titles, switch, Chinese search
@@ -60,3 +62,12 @@ html_sidebars = {
 
 # The theme's words that Sphinx's Chinese catalog lacks ("Back to top", ...).
 locale_dirs = [str(ROOT / "docs" / "_locale")]
+
+# -- Hosting ------------------------------------------------------------------------------------
+# Where the site is published (sitemap, link previews). CI sets SITE_URL; a local build points
+# at `make serve`.
+html_baseurl = os.environ.get("SITE_URL", "http://localhost:8000/")
+ogp_site_url = html_baseurl
+ogp_description_length = 200
+ogp_enable_meta_description = True
+ogp_social_cards = {"enable": False}  # would need matplotlib; the pages have no images to share

@@ -86,3 +86,25 @@ def test_zh_search_script_names_a_stemmer_that_exists():
 def test_theme_words_are_in_chinese_in_the_zh_edition():
     page = html("zh", "index")
     assert "返回顶部" in page and "Back to top" not in page
+
+
+@pytest.mark.parametrize("edition", ["en", "zh"])
+def test_sitemap_lists_every_page_with_its_counterpart(edition):
+    sitemap = (HTML / edition / "sitemap.xml").read_text(encoding="utf-8")
+    for page in page_names():
+        assert f"/{edition}/{page}.html</loc>" in sitemap, page
+    assert sitemap.count('hreflang="zh-CN"') == sitemap.count('hreflang="en"') == len(page_names())
+
+
+def test_not_found_page_leads_to_both_editions():
+    page = (HTML / "404.html").read_text(encoding="utf-8")
+    assert 'data-edition="en"' in page and 'data-edition="zh"' in page
+
+
+@pytest.mark.parametrize("edition", ["en", "zh"])
+def test_pages_carry_link_preview_metadata_and_the_edition_title(edition):
+    title = {"en": "Linux IPC in Python", "zh": "Linux 进程间通信（Python 版）"}[edition]
+    for page in page_names():
+        text = html(edition, page)
+        assert '<meta property="og:title"' in text and '<meta name="description"' in text, page
+        assert re.search(rf"<title>[^<]*{re.escape(title)}</title>", text), page

@@ -3,6 +3,7 @@
 ``-D language=...`` is applied after conf.py runs, so everything that depends on the language is
 decided here, in event handlers:
 - the edition's title, and the link to the same page in the other edition;
+- the sitemap, which pairs each page with its counterpart;
 - Chinese search: Sphinx 9.0 writes ``window.Stemmer = ChineseStemmer`` into language_data.js, a
   name no script defines (sphinx-doc/sphinx#14229), so the zh search page stops with a
   ReferenceError. The Chinese search language ships the English stemmer for Latin words; naming
@@ -12,6 +13,8 @@ decided here, in event handlers:
 from __future__ import annotations
 
 import logging
+import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import jieba
 from sphinx.search import languages
@@ -50,7 +53,27 @@ def page_context(app, pagename, templatename, context, doctree) -> None:
                                         "lang": language.replace("_", "-")}
 
 
+def write_sitemap(app, exception) -> None:
+    """sitemap.xml for this edition, each page paired with its counterpart (hreflang)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    base = (app.config.html_baseurl or "").rstrip("/") + "/"
+    folder, _, _ = _edition(app)
+    urlset = ET.Element("urlset", {"xmlns": "http://www.sitemaps.org/schemas/sitemap/0.9",
+                                   "xmlns:xhtml": "http://www.w3.org/1999/xhtml"})
+    for docname in sorted(app.env.found_docs):
+        url = ET.SubElement(urlset, "url")
+        ET.SubElement(url, "loc").text = f"{base}{folder}/{docname}.html"
+        for language, (edition, _, _) in EDITIONS.items():
+            ET.SubElement(url, "xhtml:link", rel="alternate", hreflang=language.replace("_", "-"),
+                          href=f"{base}{edition}/{docname}.html")
+    ET.indent(urlset)
+    ET.ElementTree(urlset).write(Path(app.outdir, "sitemap.xml"), encoding="utf-8",
+                                 xml_declaration=True)
+
+
 def setup(app):
     app.connect("config-inited", configure)
     app.connect("html-page-context", page_context)
+    app.connect("build-finished", write_sitemap)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
