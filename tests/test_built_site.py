@@ -65,16 +65,17 @@ def test_every_snippet_shows_its_code_and_its_output(edition):
         assert page_html.count("snippet-output ") >= len(shown), page
 
 
-def test_chinese_words_are_in_the_zh_search_index_and_lead_to_their_chapter():
+@pytest.mark.parametrize("word, page", [("管道", "pipes"), ("信号", "signals/index"),
+                                        ("共享映射", "mmap"), ("有名管道", "fifo")])
+def test_chinese_words_are_in_the_zh_search_index_and_lead_to_their_chapter(word, page):
     index = search_index("zh")
-    docs = index["docnames"]
-    for word, page in [("管道", "pipes"), ("信号", "signals/index"), ("共享映射", "mmap")]:
-        hits = index["terms"].get(word, []) if word in index["terms"] else []
-        hits = [hits] if isinstance(hits, int) else hits
-        titles = index["titleterms"].get(word, [])
-        titles = [titles] if isinstance(titles, int) else titles
-        if page in docs:
-            assert docs.index(page) in set(hits) | set(titles), word
+    if page not in index["docnames"]:
+        pytest.skip(f"no chapter {page} yet")
+    found = set()
+    for kind in ("terms", "titleterms"):
+        hits = index[kind].get(word, [])
+        found |= {hits} if isinstance(hits, int) else set(hits)
+    assert index["docnames"].index(page) in found
 
 
 def test_zh_search_script_names_a_stemmer_that_exists():

@@ -1,0 +1,25 @@
+"""A full pipe refuses more data: a blocking write would wait; a non-blocking one says EAGAIN."""
+
+import errno
+import os
+
+r, w = os.pipe()
+os.set_blocking(w, False)  # so that "would block" is reported instead of waiting forever
+
+written = 0
+chunk = b"x" * 4096
+while True:
+    try:
+        written += os.write(w, chunk)
+    except BlockingIOError as exc:
+        print(f"writer: pipe full after {written} bytes: {errno.errorcode[exc.errno]}")
+        break
+
+print(f"reader: took {len(os.read(r, 4096))} bytes out")
+print(f"writer: now writes {os.write(w, chunk)} more bytes")
+try:
+    os.write(w, chunk)
+except BlockingIOError:
+    print("writer: and the pipe is full again")
+os.close(r)
+os.close(w)

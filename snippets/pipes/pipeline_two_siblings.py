@@ -1,0 +1,44 @@
+"""`ps aux | grep bash` rebuilt: two children joined by a pipe, the parent waits for both.
+
+`ps` is not on every machine (minimal images lack procps), and its output changes from run to run,
+so the first child runs `printf` with fixed lines in its place; put "ps", "aux" there to try it.
+"""
+
+import os
+import sys
+
+PRODUCER = ["printf", "root    1 init\\nuser  42 -bash\\nuser  43 python3 x.py\\n"
+            "user  44 bash -l\\n"]
+CONSUMER = ["grep", "bash"]
+
+
+def spawn(argv: list[str], stdin: int | None, stdout: int | None, pipe: tuple[int, int]) -> int:
+    sys.stdout.flush()
+    pid = os.fork()
+    if pid == 0:
+        if stdin is not None:
+            os.dup2(stdin, 0)
+        if stdout is not None:
+            os.dup2(stdout, 1)
+        for fd in pipe:  # close both original ends in every child
+            os.close(fd)
+        try:
+            os.execvp(argv[0], argv)
+        except OSError as exc:
+            print(f"cannot run {argv[0]}: {exc}", file=sys.stderr)
+            os._exit(127)
+    return pid
+
+
+r, w = os.pipe()
+children = {
+    spawn(PRODUCER, None, w, (r, w)): PRODUCER[0],
+    spawn(CONSUMER, r, None, (r, w)): CONSUMER[0],
+}
+os.close(r)  # the parent uses neither end; if it kept w open, grep would never see EOF
+os.close(w)
+
+# One blocking wait per child: no busy loop. Report after both, so grep's lines come first.
+statuses = {name: os.waitpid(pid, 0)[1] for pid, name in children.items()}
+for name, status in statuses.items():
+    print(f"parent: {name} exited with status {os.waitstatus_to_exitcode(status)}")

@@ -1,0 +1,22 @@
+"""Writing to a pipe that has no reader: the kernel sends SIGPIPE, whose default action kills."""
+
+import os
+import signal
+
+r, w = os.pipe()
+os.close(r)  # no read end is open anywhere now
+
+pid = os.fork()
+if pid == 0:
+    # CPython ignores SIGPIPE at start-up; restore the default action a C program has.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    os.write(w, b"nobody will read this")
+    print("child: still alive after the write (not expected)")
+    os._exit(0)
+
+os.close(w)
+_, status = os.waitpid(pid, 0)
+if os.WIFSIGNALED(status):
+    print(f"parent: child killed by {signal.Signals(os.WTERMSIG(status)).name}")
+else:
+    print(f"parent: child exited with status {os.WEXITSTATUS(status)}")
