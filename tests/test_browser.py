@@ -91,6 +91,7 @@ def test_page_loads_without_console_errors(chromium, server, edition, page):
     ("zh", "管道", "pipes"),
     ("zh", "信号", "signals/index"),
     ("zh", "共享映射", "mmap"),
+    ("zh", "有名管道", "fifo"),
     ("en", "pipe", "pipes"),
     ("en", "signal", "signals/index"),
     ("en", "mmap", "mmap"),

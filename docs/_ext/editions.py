@@ -4,6 +4,7 @@
 decided here, in event handlers:
 - the edition's title, and the link to the same page in the other edition;
 - the sitemap, which pairs each page with its counterpart;
+- the glossary's Chinese terms as words for the search index;
 - Chinese search: Sphinx 9.0 writes ``window.Stemmer = ChineseStemmer`` into language_data.js, a
   name no script defines (sphinx-doc/sphinx#14229), so the zh search page stops with a
   ReferenceError. The Chinese search language ships the English stemmer for Latin words; naming
@@ -13,6 +14,7 @@ decided here, in event handlers:
 from __future__ import annotations
 
 import logging
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -41,6 +43,21 @@ def configure(app, config) -> None:
     if folder == "zh":
         languages["zh"] = _ChineseSearch
         jieba.setLogLevel(logging.WARNING)  # it logs its dictionary loading at DEBUG
+        config.html_search_options = {"dict": str(_glossary_words(app))}
+
+
+def _glossary_words(app) -> Path:
+    """A jieba dictionary of the glossary's Chinese terms, so that 有名管道 or 共享映射 are indexed
+    as words, not only as 有名 + 管道."""
+    glossary = Path(app.srcdir, "glossary.md").read_text(encoding="utf-8")
+    terms = {line.strip() for line in glossary.splitlines()
+             if line and not line[0].isspace() and re.search(r"[\u4e00-\u9fff]", line)
+             and not line.startswith(("#", "本站", "各章"))}
+    words = Path(app.doctreedir) / "jieba-glossary.txt"
+    words.parent.mkdir(parents=True, exist_ok=True)
+    words.write_text("".join(f"{term.replace(' ', '')} 100000\n" for term in sorted(terms)),
+                     encoding="utf-8")
+    return words
 
 
 def page_context(app, pagename, templatename, context, doctree) -> None:

@@ -1,0 +1,24 @@
+"""A FIFO is a file of type "p" with no data on disk, made by os.mkfifo or the mkfifo command."""
+
+import os
+import stat
+import subprocess
+import tempfile
+
+old_umask = os.umask(0o022)  # make the result the same everywhere: mode & ~umask
+with tempfile.TemporaryDirectory() as folder:
+    by_python = os.path.join(folder, "by_python")
+    by_command = os.path.join(folder, "by_command")
+    os.mkfifo(by_python, 0o666)
+    subprocess.run(["mkfifo", by_command], check=True)
+
+    for path in (by_python, by_command):
+        info = os.stat(path)
+        print(f"{os.path.basename(path)}: S_ISFIFO={stat.S_ISFIFO(info.st_mode)} "
+              f"mode={stat.filemode(info.st_mode)} size={info.st_size}")
+
+    listing = subprocess.run(["ls", "-l", folder], capture_output=True, text=True, check=True)
+    for line in listing.stdout.splitlines()[1:]:  # skip the "total" line
+        fields = line.split()
+        print(f"ls -l: {fields[0]} ... {fields[-1]}")
+os.umask(old_umask)
