@@ -41,8 +41,12 @@ def target(name: str) -> str | None:
 
 
 def py_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{py}`os.pipe``` or, with other link text, ``{py}`binds <socket.socket.bind>```."""
+    shown, _, name_in_brackets = text.partition(" <")
+    if name_in_brackets.endswith(">"):
+        text, shown = name_in_brackets[:-1], shown
     url = target(text)
-    literal = nodes.literal(text, text)
+    literal = nodes.literal(shown, shown)
     if url is None:
         msg = inliner.reporter.warning(f"{text!r} is not a standard-library name", line=lineno)
         return [literal], [msg]

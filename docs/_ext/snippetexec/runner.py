@@ -21,6 +21,7 @@ import uuid
 from pathlib import Path
 
 DEFAULT_TIMEOUT = 30.0
+EXIT_GRACE = 2.0  # seconds a snippet's leftover processes get to exit on their own
 RUNNER_VERSION = "1"  # bump when a change here changes what a run prints
 _ENV_MARK = "SNIPPET_RUN_ID"
 
@@ -133,7 +134,12 @@ def run(path: Path, timeout: float = DEFAULT_TIMEOUT, shown_as: str | None = Non
             _kill_group(proc.pid)
             proc.wait()
         duration = time.monotonic() - started
-        # The snippet has ended: whatever still runs with its mark was left behind.
+        # The snippet has ended: whatever still runs with its mark was left behind. Processes
+        # already on their way out (a helper that exits when its parent's pipe closes, such as
+        # multiprocessing's resource tracker) get a short grace period first.
+        grace = time.monotonic() + EXIT_GRACE
+        while _marked(mark) and time.monotonic() < grace:
+            time.sleep(0.02)
         leftovers = [f"process {p}: {cmd}" for p, cmd in _kill_marked(mark)]
         _kill_group(proc.pid)
         reader.join(timeout=10)
@@ -172,6 +178,17 @@ def _kill_marked(mark: str) -> list[tuple[int, str]]:
 
     Catches what escaped the process group (a snippet may start new sessions or groups).
     """
+    found = _marked(mark)
+    for pid, _ in found:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    return found
+
+
+def _marked(mark: str) -> list[tuple[int, str]]:
+    """The live processes (not zombies) whose environment carries this run's mark."""
     needle = f"{_ENV_MARK}={mark}".encode()
     found = []
     for entry in Path("/proc").iterdir():
@@ -183,7 +200,6 @@ def _kill_marked(mark: str) -> list[tuple[int, str]]:
             if (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
                 continue  # already dead, waiting to be reaped by its parent
             cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            os.kill(int(entry.name), signal.SIGKILL)
         except (OSError, IndexError):
             continue
         found.append((int(entry.name), cmd.strip()))

@@ -1,0 +1,17 @@
+"""Two unrelated programs share a mapped file; waiting for the writer to finish is the signal."""
+
+import os
+import subprocess
+import sys
+import tempfile
+
+here = os.path.dirname(os.path.abspath(__file__))
+with tempfile.TemporaryDirectory() as folder:
+    path = os.path.join(folder, "shared.bin")
+    with open(path, "wb") as f:
+        f.truncate(4096)  # a mapping needs a file of the right size: one page
+    for program in ("writer.py", "reader.py"):  # the reader starts after the writer has ended
+        done = subprocess.run([sys.executable, os.path.join(here, program), path],
+                              capture_output=True, text=True, timeout=20)
+        print(f"--- {program} (exit status {done.returncode})")
+        print(done.stdout, end="")

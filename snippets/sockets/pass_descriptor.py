@@ -1,0 +1,27 @@
+"""Send an open file descriptor over a Unix socket: the receiver reads a file it never opened."""
+
+import os
+import socket
+import tempfile
+
+with tempfile.TemporaryDirectory() as folder:
+    parent_sock, child_sock = socket.socketpair()
+    pid = os.fork()
+    if pid == 0:  # child: has no path and opens nothing
+        parent_sock.close()
+        message, fds, _, _ = socket.recv_fds(child_sock, 100, maxfds=1)
+        with os.fdopen(fds[0], "r") as f:  # a new descriptor for the parent's open file
+            print(f"child: got {message!r} and a descriptor; it reads {f.read()!r}")
+        child_sock.close()
+        os._exit(0)
+
+    child_sock.close()
+    path = os.path.join(folder, "secret.txt")
+    with open(path, "w") as f:  # opened by the parent only, after the fork
+        f.write("written by the parent")
+    fd = os.open(path, os.O_RDONLY)
+    socket.send_fds(parent_sock, [b"here is a file"], [fd])
+    os.close(fd)  # the child's copy stays valid
+    parent_sock.close()
+    _, status = os.waitpid(pid, 0)
+    print(f"parent: child exited with status {os.waitstatus_to_exitcode(status)}")
