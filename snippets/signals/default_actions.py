@@ -1,0 +1,57 @@
+"""The five default actions, each happening to a real child: Term, Ign, Core, Stop, Cont."""
+
+import os
+import resource
+import signal
+
+
+def start_child() -> tuple[int, int, int]:
+    """A child that waits for a byte on a pipe and answers "alive" on another."""
+    to_child_r, to_child_w = os.pipe()
+    from_child_r, from_child_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(to_child_w)  # or the child would never see EOF on its own pipe
+        os.close(from_child_r)
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # no core file, whatever the action
+        signal.pthread_sigmask(signal.SIG_SETMASK, set())
+        while os.read(to_child_r, 1):
+            os.write(from_child_w, b"alive")
+        os._exit(0)
+    os.close(to_child_r)
+    os.close(from_child_w)
+    return pid, to_child_w, from_child_r
+
+
+def describe(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        name = signal.Signals(os.WTERMSIG(status)).name
+        return f"killed by {name} (core dump flag: {os.WCOREDUMP(status)})"
+    if os.WIFSTOPPED(status):
+        return f"stopped by {signal.Signals(os.WSTOPSIG(status)).name}"
+    if os.WIFCONTINUED(status):
+        return "continued"
+    return f"exited with status {os.WEXITSTATUS(status)}"
+
+
+for sig, action in ((signal.SIGTERM, "Term"), (signal.SIGQUIT, "Core")):
+    pid, w, r = start_child()
+    os.kill(pid, sig)
+    print(f"{action:4} {sig.name:8} -> child {describe(os.waitpid(pid, 0)[1])}")
+    os.close(w)
+    os.close(r)
+
+pid, w, r = start_child()
+os.kill(pid, signal.SIGURG)  # Ign: discarded
+os.write(w, b"?")
+print(f"Ign  SIGURG   -> child answers {os.read(r, 10).decode()!r}")
+
+os.kill(pid, signal.SIGSTOP)
+print(f"Stop SIGSTOP  -> child {describe(os.waitpid(pid, os.WUNTRACED)[1])}")
+os.kill(pid, signal.SIGCONT)
+print(f"Cont SIGCONT  -> child {describe(os.waitpid(pid, os.WCONTINUED)[1])}")
+os.write(w, b"?")
+print(f"                 and answers {os.read(r, 10).decode()!r}")
+os.close(w)  # the child's read() returns b"": it exits
+print(f"finally          child {describe(os.waitpid(pid, 0)[1])}")
+os.close(r)

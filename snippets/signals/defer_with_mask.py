@@ -1,0 +1,31 @@
+"""C's sa_mask in Python: block other signals inside a handler, and they wait until it ends."""
+
+import os
+import signal
+
+events = []
+
+
+def on_usr2(signum, frame):
+    events.append("  SIGUSR2 handler")
+
+
+def on_usr1(signum, frame, mask: bool):
+    if mask:  # what sa_mask = {SIGUSR2} does in C
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR2})
+    events.append("  SIGUSR1 handler starts")
+    os.kill(os.getpid(), signal.SIGUSR2)  # SIGUSR2 arrives while this handler is running
+    events.append("  SIGUSR1 handler sent SIGUSR2, finishes its work")
+    if mask:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)  # the deferred SIGUSR2 comes now
+    events.append("  SIGUSR1 handler ends")
+
+
+signal.signal(signal.SIGUSR2, on_usr2)
+for mask in (False, True):
+    events.clear()
+    signal.signal(signal.SIGUSR1, lambda signum, frame, mask=mask: on_usr1(signum, frame, mask))
+    os.kill(os.getpid(), signal.SIGUSR1)
+    events.append("  back in the main program")
+    print("with SIGUSR2 blocked in the handler:" if mask else "without a mask:")
+    print("\n".join(events))

@@ -1,0 +1,19 @@
+"""signal.raise_signal sends a signal to the caller itself; os.abort() always kills with SIGABRT."""
+
+import os
+import resource
+import signal
+
+caught = []
+signal.signal(signal.SIGUSR1, lambda signum, frame: caught.append(signal.Signals(signum).name))
+signal.raise_signal(signal.SIGUSR1)  # raise(3): to the calling thread, handled right away
+print(f"after raise_signal(SIGUSR1), the handler saw: {caught}")
+
+pid = os.fork()
+if pid == 0:
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # no core file
+    signal.signal(signal.SIGABRT, signal.SIG_IGN)  # abort() kills even so
+    os.abort()
+_, status = os.waitpid(pid, 0)
+print(f"child that ignored SIGABRT and called abort(): killed by "
+      f"{signal.Signals(os.WTERMSIG(status)).name}, core dumped: {os.WCOREDUMP(status)}")

@@ -1,0 +1,53 @@
+"""SIGCHLD without busy waiting: sleep in sigwait, then reap every child that has ended."""
+
+import os
+import signal
+import sys
+
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
+go_r, go_w = os.pipe()
+children = set()
+for code in (1, 2, 3):
+    sys.stdout.flush()
+    pid = os.fork()
+    if pid == 0:
+        os.read(go_r, 1)  # all three exit at about the same moment
+        os._exit(code)
+    children.add(pid)
+os.close(go_r)
+os.write(go_w, b"xxx")
+
+statuses, wakeups = [], 0
+while children:
+    signal.sigwait({signal.SIGCHLD})  # several exits may come as one SIGCHLD...
+    wakeups += 1
+    while children:  # ...so reap everything that has ended, without blocking
+        pid, status = os.waitpid(-1, os.WNOHANG)
+        if pid == 0:
+            break
+        children.discard(pid)
+        statuses.append(os.waitstatus_to_exitcode(status))
+print(f"reaped exit statuses {sorted(statuses)}; SIGCHLD wake-ups between 1 and 3: "
+      f"{1 <= wakeups <= 3}")
+
+# A child that has exited but was not waited for is a zombie.
+pid = os.fork()
+if pid == 0:
+    os._exit(0)
+os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)  # wait until it has exited, reap nothing
+with open(f"/proc/{pid}/stat") as f:
+    print(f"exited, not yet waited for: state {f.read().rsplit(')', 1)[1].split()[0]} (zombie)")
+os.waitpid(pid, 0)
+print(f"after waitpid: /proc entry exists: {os.path.exists(f'/proc/{pid}')}")
+
+# With SIGCHLD set to SIG_IGN the kernel reaps children itself: nothing is left to wait for.
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+pid = os.fork()
+if pid == 0:
+    os._exit(0)
+try:
+    os.waitpid(pid, 0)  # returns only when the child is gone, then fails: nothing to report
+except ChildProcessError as exc:
+    print(f"with SIGCHLD ignored: waitpid raised ChildProcessError ({exc.strerror})")
+signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+signal.pthread_sigmask(signal.SIG_SETMASK, set())

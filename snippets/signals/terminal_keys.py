@@ -1,0 +1,58 @@
+"""Ctrl+C, Ctrl+\\ and Ctrl+Z typed into a pseudo-terminal signal its foreground job."""
+
+import os
+import pty
+import resource
+import signal
+import sys
+
+KEYS = [("Ctrl+C", b"\x03"), ("Ctrl+\\", b"\x1c"), ("Ctrl+Z", b"\x1a")]
+
+
+def read_line_after(fd: int, marker: bytes) -> str:
+    """Read the terminal's output up to the end of the line that starts with marker."""
+    data = b""
+    while marker not in data or b"\n" not in data.split(marker, 1)[1]:
+        chunk = os.read(fd, 1024)
+        if not chunk:
+            raise EOFError(data)
+        data += chunk
+    return data.split(marker, 1)[1].split(b"\n", 1)[0].decode().strip()
+
+
+def session_leader() -> None:
+    """Runs on the pty, like a shell: starts a job in its own group and makes it the foreground."""
+    signal.signal(signal.SIGTTOU, signal.SIG_IGN)  # needed to hand the terminal over
+    job = os.fork()
+    if job == 0:  # the job: default dispositions, waits quietly
+        os.setpgid(0, 0)
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # SIGQUIT would dump core
+        for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGTSTP, signal.SIGTTOU):
+            signal.signal(sig, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, set())
+        while True:
+            signal.pause()
+    os.setpgid(job, job)
+    os.tcsetpgrp(0, job)  # the job is now the terminal's foreground process group
+    print("READY", flush=True)
+    _, status = os.waitpid(job, os.WUNTRACED)
+    if os.WIFSTOPPED(status):
+        print(f"RESULT stopped by {signal.Signals(os.WSTOPSIG(status)).name}", flush=True)
+        os.kill(job, signal.SIGKILL)
+        os.waitpid(job, 0)
+    else:
+        print(f"RESULT killed by {signal.Signals(os.WTERMSIG(status)).name}", flush=True)
+    os._exit(0)
+
+
+for name, key in KEYS:
+    sys.stdout.flush()
+    pid, master = pty.fork()  # the child gets a new session with the pty as its terminal
+    if pid == 0:
+        session_leader()
+    read_line_after(master, b"READY")
+    os.write(master, key)  # as if typed on the keyboard
+    result = read_line_after(master, b"RESULT")
+    os.waitpid(pid, 0)
+    os.close(master)
+    print(f"{name:7} -> foreground job {result}")
