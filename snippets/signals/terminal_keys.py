@@ -23,6 +23,7 @@ def read_line_after(fd: int, marker: bytes) -> str:
 def session_leader() -> None:
     """Runs on the pty, like a shell: starts a job in its own group and makes it the foreground."""
     signal.signal(signal.SIGTTOU, signal.SIG_IGN)  # needed to hand the terminal over
+    ready_r, ready_w = os.pipe()
     job = os.fork()
     if job == 0:  # the job: default dispositions, waits quietly
         os.setpgid(0, 0)
@@ -30,18 +31,22 @@ def session_leader() -> None:
         for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGTSTP, signal.SIGTTOU):
             signal.signal(sig, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_SETMASK, set())
+        os.write(ready_w, b"!")  # only now may a key arrive
         while True:
             signal.pause()
     os.setpgid(job, job)
     os.tcsetpgrp(0, job)  # the job is now the terminal's foreground process group
+    os.read(ready_r, 1)
     print("READY", flush=True)
     _, status = os.waitpid(job, os.WUNTRACED)
     if os.WIFSTOPPED(status):
         print(f"RESULT stopped by {signal.Signals(os.WSTOPSIG(status)).name}", flush=True)
         os.kill(job, signal.SIGKILL)
         os.waitpid(job, 0)
-    else:
+    elif os.WIFSIGNALED(status):
         print(f"RESULT killed by {signal.Signals(os.WTERMSIG(status)).name}", flush=True)
+    else:
+        print(f"RESULT exited with status {os.WEXITSTATUS(status)}", flush=True)
     os._exit(0)
 
 
