@@ -9,7 +9,7 @@ BIN       := $(VENV)/bin
 STAMP     := $(VENV)/.installed
 BUILDDIR  ?= _build
 EDITIONS  := en zh
-SPHINXOPTS ?= -W --keep-going -q
+SPHINXOPTS ?= -W --keep-going
 JOBS      ?= auto
 PORT      ?= 8000
 

@@ -97,8 +97,6 @@ def test_page_loads_without_console_errors(chromium, server, edition, page):
     ("en", "mmap", "mmap"),
 ])
 def test_search_finds_the_chapter(chromium, server, edition, word, page):
-    if not (DOCS / edition / f"{page}.md").is_file():
-        pytest.skip(f"no chapter {page} yet")
     query = urllib.parse.urlencode({"q": word})
     loaded = load(chromium, f"{server}/{edition}/search.html?{query}", wait_ms=10000)
     assert loaded.console == []
@@ -120,7 +118,10 @@ def test_switch_leads_to_the_same_page_in_the_other_edition(chromium, server, ed
     assert arrived.lang() == {"en": "en", "zh": "zh-CN"}[other]
 
 
-def test_executed_output_is_under_its_code(chromium, server):
-    loaded = load(chromium, f"{server}/en/pipes.html", wait_ms=1000)
-    blocks = re.findall(r'class="(snippet-code|snippet-output) ', loaded.dom)
-    assert blocks[:2] == ["snippet-code", "snippet-output"]
+@pytest.mark.parametrize("edition", ["en", "zh"])
+def test_executed_output_is_under_its_code_and_only_code_gets_a_copy_button(
+        chromium, server, edition):
+    loaded = load(chromium, f"{server}/{edition}/pipes.html", wait_ms=1000)
+    blocks = re.findall(r'class="(snippet-code|snippet-output|snippet-run)[ "]', loaded.dom)
+    assert blocks[:3] == ["snippet-code", "snippet-run", "snippet-output"]
+    assert loaded.dom.count('class="copybtn') == blocks.count("snippet-code")

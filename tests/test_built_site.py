@@ -69,8 +69,6 @@ def test_every_snippet_shows_its_code_and_its_output(edition):
                                         ("共享映射", "mmap"), ("有名管道", "fifo")])
 def test_chinese_words_are_in_the_zh_search_index_and_lead_to_their_chapter(word, page):
     index = search_index("zh")
-    if page not in index["docnames"]:
-        pytest.skip(f"no chapter {page} yet")
     found = set()
     for kind in ("terms", "titleterms"):
         hits = index[kind].get(word, [])

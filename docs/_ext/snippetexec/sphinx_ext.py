@@ -93,7 +93,8 @@ def run_missing(app, env, docnames) -> None:
             if key and _results.get(key) is None:
                 wanted[key] = (_snippet(app, block.filename), timeout)
     if wanted:
-        _run_all(wanted, app.config.snippet_jobs or os.cpu_count() or 1)
+        # Most snippets spend their time waiting (on pipes, timers, children), so two per core.
+        _run_all(wanted, app.config.snippet_jobs or 2 * (os.cpu_count() or 1))
 
 
 def _run_all(wanted: dict[str, tuple[Path, float]], jobs: int) -> None:
