@@ -21,8 +21,15 @@ import uuid
 from pathlib import Path
 
 DEFAULT_TIMEOUT = 30.0
+# On a time-out the snippet is first asked, with this signal, to print where it is stuck: a
+# sitecustomize module registers faulthandler for it in every Python process of the run.
+STACK_SIGNAL = signal.SIGRTMAX
+_SITECUSTOMIZE = f"""\
+import faulthandler
+faulthandler.register({int(STACK_SIGNAL)}, all_threads=True)
+"""
 EXIT_GRACE = 2.0  # seconds a snippet's leftover processes get to exit on their own
-RUNNER_VERSION = "1"  # bump when a change here changes what a run prints
+RUNNER_VERSION = "2"  # bump when a change here changes what a run prints
 _ENV_MARK = "SNIPPET_RUN_ID"
 
 
@@ -57,10 +64,15 @@ class Run:
         return "ok"
 
     def failing_line(self) -> int | None:
-        """The line of the snippet file named last in a traceback, if there is one."""
+        """The innermost line of the snippet file in a traceback, if there is one.
+
+        A traceback lists the innermost call last; the stack printed on a time-out, first.
+        """
         name = re.escape(Path(self.snippet).name)
         found = re.findall(rf'File "[^"]*{name}", line (\d+)', self.output)
-        return int(found[-1]) if found else None
+        if not found:
+            return None
+        return int(found[0] if self.timed_out else found[-1])
 
     def describe(self, tail_lines: int = 15) -> str:
         """A report a writer can act on: where, why, and the end of what it printed."""
@@ -111,13 +123,14 @@ def run(path: Path, timeout: float = DEFAULT_TIMEOUT, shown_as: str | None = Non
     """
     path = Path(path).resolve()
     with tempfile.TemporaryDirectory(prefix="snippet-") as base:
-        cwd, tmp = Path(base, "cwd"), Path(base, "tmp")
-        cwd.mkdir()
-        tmp.mkdir()
+        cwd, tmp, site = Path(base, "cwd"), Path(base, "tmp"), Path(base, "site")
+        for folder in (cwd, tmp, site):
+            folder.mkdir()
+        (site / "sitecustomize.py").write_text(_SITECUSTOMIZE)
         mark = uuid.uuid4().hex
         env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONUTF8="1", PYTHONDONTWRITEBYTECODE="1",
-                   PYTHONIOENCODING="utf-8", TMPDIR=str(tmp), **{_ENV_MARK: mark})
-        env.pop("PYTHONPATH", None)
+                   PYTHONIOENCODING="utf-8", TMPDIR=str(tmp), PYTHONPATH=str(site),
+                   **{_ENV_MARK: mark})
         started = time.monotonic()
         proc = subprocess.Popen(
             [sys.executable, str(path)], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
@@ -131,6 +144,7 @@ def run(path: Path, timeout: float = DEFAULT_TIMEOUT, shown_as: str | None = Non
             timed_out = False
         except subprocess.TimeoutExpired:
             timed_out = True
+            _show_stack(proc)
             _kill_group(proc.pid)
             proc.wait()
         duration = time.monotonic() - started
@@ -164,6 +178,15 @@ def _shown_as(path: Path) -> str:
 def _drain(stream, chunks: list[bytes]) -> None:
     while data := stream.read1(65536):
         chunks.append(data)
+
+
+def _show_stack(proc: subprocess.Popen) -> None:
+    """Ask the snippet's main process to print its Python stack (where it hangs)."""
+    try:
+        os.kill(proc.pid, STACK_SIGNAL)
+        proc.wait(timeout=1)  # it keeps running: this only gives it time to print
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        pass
 
 
 def _kill_group(pgid: int) -> None:
