@@ -165,12 +165,12 @@ def test_blocking_inside_a_handler_defers_the_other_signal(snippet):
     unmasked = out.lines[1:6]
     masked = out.lines[7:12]
     assert [line.strip() for line in unmasked] == [
-        "SIGUSR1 handler starts", "SIGUSR2 handler",
-        "SIGUSR1 handler sent SIGUSR2, finishes its work", "SIGUSR1 handler ends",
+        "SIGUSR1 handler starts", "SIGUSR2 handler, at once",
+        "SIGUSR1 handler sent SIGUSR2, does 0.2 s of work", "SIGUSR1 handler ends",
         "back in the main program"]
     assert [line.strip() for line in masked] == [
-        "SIGUSR1 handler starts", "SIGUSR1 handler sent SIGUSR2, finishes its work",
-        "SIGUSR2 handler", "SIGUSR1 handler ends", "back in the main program"]
+        "SIGUSR1 handler starts", "SIGUSR1 handler sent SIGUSR2, does 0.2 s of work",
+        "SIGUSR2 handler, after the work", "SIGUSR1 handler ends", "back in the main program"]
 
 
 def test_sigwait_family_takes_signals_synchronously_with_sender_details(snippet):
