@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import textwrap
@@ -99,6 +100,26 @@ def test_failure_names_the_snippet_file_and_the_true_line(tmp_path):
     report = result.describe()
     assert report.startswith(f"{script}:2: exit status 1")
     assert "ZeroDivisionError" in report and "before" in report
+
+
+def test_snippet_starts_with_default_signals_whatever_its_caller_ignored_or_blocked(tmp_path):
+    script = write(tmp_path / "dispositions.py", """\
+        import signal
+        print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)
+        print(signal.getsignal(signal.SIGQUIT) == signal.SIG_DFL)
+        print(signal.pthread_sigmask(signal.SIG_BLOCK, set()) == set())
+    """)
+    # A shell's background job starts with SIGINT and SIGQUIT ignored, as make may be.
+    old_int = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    old_quit = signal.signal(signal.SIGQUIT, signal.SIG_IGN)
+    old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
+    try:
+        result = runner.run(script)
+    finally:
+        signal.signal(signal.SIGINT, old_int)
+        signal.signal(signal.SIGQUIT, old_quit)
+        signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+    assert result.output.split() == ["True", "True", "True"]
 
 
 def test_death_by_signal_is_reported_by_name(tmp_path):

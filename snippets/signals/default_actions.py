@@ -6,7 +6,7 @@ import signal
 
 
 def start_child() -> tuple[int, int, int]:
-    """A child that waits for a byte on a pipe and answers "alive" on another."""
+    """A child with default dispositions that answers "alive" to each byte it reads."""
     to_child_r, to_child_w = os.pipe()
     from_child_r, from_child_w = os.pipe()
     pid = os.fork()
@@ -14,12 +14,16 @@ def start_child() -> tuple[int, int, int]:
         os.close(to_child_w)  # or the child would never see EOF on its own pipe
         os.close(from_child_r)
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # no core file, whatever the action
+        for sig in (signal.SIGTERM, signal.SIGQUIT, signal.SIGURG):  # may have been inherited
+            signal.signal(sig, signal.SIG_DFL)                        # as ignored: reset them
         signal.pthread_sigmask(signal.SIG_SETMASK, set())
+        os.write(from_child_w, b"ready")
         while os.read(to_child_r, 1):
             os.write(from_child_w, b"alive")
         os._exit(0)
     os.close(to_child_r)
     os.close(from_child_w)
+    os.read(from_child_r, 5)  # signals are sent only once the child is set up
     return pid, to_child_w, from_child_r
 
 

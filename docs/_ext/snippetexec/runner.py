@@ -21,15 +21,22 @@ import uuid
 from pathlib import Path
 
 DEFAULT_TIMEOUT = 30.0
-# On a time-out the snippet is first asked, with this signal, to print where it is stuck: a
-# sitecustomize module registers faulthandler for it in every Python process of the run.
+# A sitecustomize module, imported by every Python process of a run, (1) starts the snippet as
+# a terminal would, whatever started the build: a background job of a shell inherits SIGINT and
+# SIGQUIT ignored, and a caller may have blocked signals; (2) registers faulthandler for
+# STACK_SIGNAL, with which a snippet past its time limit is asked where it is stuck.
 STACK_SIGNAL = signal.SIGRTMAX
 _SITECUSTOMIZE = f"""\
-import faulthandler
+import faulthandler, signal
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+if signal.getsignal(signal.SIGQUIT) == signal.SIG_IGN:
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+signal.pthread_sigmask(signal.SIG_SETMASK, set())
 faulthandler.register({int(STACK_SIGNAL)}, all_threads=True)
 """
 EXIT_GRACE = 2.0  # seconds a snippet's leftover processes get to exit on their own
-RUNNER_VERSION = "2"  # bump when a change here changes what a run prints
+RUNNER_VERSION = "3"  # bump when a change here changes what a run prints
 _ENV_MARK = "SNIPPET_RUN_ID"
 
 
