@@ -7,7 +7,7 @@ import tempfile
 WRITERS = 4
 
 
-def run(path: str, record_size: int, records: int) -> tuple[int, int]:
+def run(path: str, record_size: int, records: int) -> tuple[int, int, int]:
     """Each writer sends `records` records, each filled with its own letter; count torn ones."""
     r = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # do not wait for a writer here...
     w = os.open(path, os.O_WRONLY)  # ...because this one comes at once
@@ -27,25 +27,25 @@ def run(path: str, record_size: int, records: int) -> tuple[int, int]:
     stream = bytearray()
     while chunk := os.read(r, 65536):
         stream += chunk
-    for pid in children:
-        os.waitpid(pid, 0)
     os.close(r)
-    # A record arrived whole if its bytes form one run of `record_size` equal bytes.
-    torn, start = 0, 0
-    while start < len(stream):
-        end = start
-        while end < len(stream) and stream[end] == stream[start] and end - start < record_size:
-            end += 1
-        torn += end - start != record_size
-        start = end
-    return len(stream), torn
+    for pid in children:
+        _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            sys.exit(f"a writer failed: {status}")
+    # Cut the stream into record-sized blocks: a record that arrived whole is one block
+    # of a single letter; a block with two letters in it means records were interleaved.
+    blocks = [stream[i:i + record_size] for i in range(0, len(stream), record_size)]
+    torn = sum(block.count(block[0]) != len(block) for block in blocks)
+    return len(stream), len(blocks), torn
 
 
 with tempfile.TemporaryDirectory() as folder:
     path = os.path.join(folder, "fifo")
     os.mkfifo(path)
     pipe_buf = os.pathconf(path, "PC_PIPE_BUF")
-    total, torn = run(path, pipe_buf, 64)
-    print(f"records of {pipe_buf} bytes (PIPE_BUF): {total} bytes received, {torn} torn")
-    total, torn = run(path, 100_000, 8)
-    print(f"records of 100000 bytes: {total} bytes received, {torn} torn pieces (varies)")
+    print(f"PIPE_BUF: {pipe_buf}")
+    for size, records in ((pipe_buf, 64), (100_000, 8)):
+        total, blocks, torn = run(path, size, records)
+        print(f"{WRITERS} writers x {records} records of {size} bytes: {total} bytes received, "
+              f"{torn} of {blocks} records torn")
+    os.unlink(path)

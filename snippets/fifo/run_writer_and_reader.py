@@ -9,12 +9,20 @@ here = os.path.dirname(os.path.abspath(__file__))
 with tempfile.TemporaryDirectory() as folder:
     path = os.path.join(folder, "channel")
     os.mkfifo(path)
-    # Neither program is the other's parent; each only knows the path.
+    # Two children of this launcher: neither is the other's parent; each only knows the path.
     writer = subprocess.Popen([sys.executable, os.path.join(here, "writer.py"), path],
                               stdout=subprocess.PIPE, text=True)
     reader = subprocess.Popen([sys.executable, os.path.join(here, "reader.py"), path],
                               stdout=subprocess.PIPE, text=True)
-    for name, program in (("reader.py", reader), ("writer.py", writer)):
-        output, _ = program.communicate(timeout=20)
-        print(f"--- {name} (exit status {program.returncode})")
-        print(output, end="")
+    try:
+        for name, program in (("reader.py", reader), ("writer.py", writer)):
+            output, _ = program.communicate(timeout=20)  # waits for it to exit
+            print(f"--- {name} (exit status {program.returncode})")
+            print(output, end="")
+    finally:
+        for program in (writer, reader):  # only if something went wrong: do not leave one behind
+            if program.poll() is None:
+                program.kill()
+                program.wait()
+    if writer.returncode != 0 or reader.returncode != 0:
+        sys.exit(1)

@@ -1,18 +1,27 @@
 """After fork() the child changes its copy of a variable; only bytes sent through a pipe arrive."""
 
 import os
+import sys
 
 counter = 1
-r, w = os.pipe()
+r, w = os.pipe()  # a pipe lives in the kernel, outside both processes' memory
 
+sys.stdout.flush()
 pid = os.fork()
-if pid == 0:  # child
-    counter = 100  # changes the child's own copy of the memory
+if pid == 0:  # child: a copy of the parent, memory included
+    os.close(r)
+    counter = 100  # changes the child's own copy only
+    print(f"child: set counter to {counter}", flush=True)  # flush: os._exit() skips it
     os.write(w, f"counter is {counter} in the child".encode())
+    os.close(w)
     os._exit(0)
 
-os.close(w)
-message = os.read(r, 100).decode()
-os.waitpid(pid, 0)
+os.close(w)  # keep only the read end, so that read() sees EOF when the child is done
+message = b""
+while chunk := os.read(r, 100):
+    message += chunk
+os.close(r)
+_, status = os.waitpid(pid, 0)
+print(f"parent: child exited with status {os.waitstatus_to_exitcode(status)}")
 print(f"parent: counter is still {counter}")
-print(f"parent: the pipe brought {message!r}")
+print(f"parent: the pipe brought {message.decode()!r}")
