@@ -8,6 +8,8 @@ VENV      := .venv
 BIN       := $(VENV)/bin
 STAMP     := $(VENV)/.installed
 BUILDDIR  ?= _build
+SNIPPET_CACHE ?= $(BUILDDIR)/snippet-cache
+export BUILDDIR
 EDITIONS  := en zh
 SPHINXOPTS ?= -W --keep-going
 JOBS      ?= auto
@@ -31,13 +33,13 @@ $(STAMP): requirements.txt
 
 html: $(STAMP)  ## build both editions (warnings are errors)
 ifdef FRESH
-	rm -rf $(BUILDDIR)/snippet-cache $(BUILDDIR)/doctrees
+	rm -rf $(SNIPPET_CACHE) $(BUILDDIR)/doctrees
 endif
 	@for ed in $(EDITIONS); do \
 	  lang=$$( [ $$ed = zh ] && echo zh_CN || echo en ); \
 	  echo "building the $$ed edition"; \
 	  $(BIN)/sphinx-build -b html -c . -D language=$$lang -d $(BUILDDIR)/doctrees/$$ed \
-	    -D snippet_cache_dir=$(abspath $(BUILDDIR))/snippet-cache \
+	    -D snippet_cache_dir=$(abspath $(SNIPPET_CACHE)) \
 	    -D snippet_report_dir=$(abspath $(BUILDDIR))/reports \
 	    $(SPHINXOPTS) docs/$$ed $(BUILDDIR)/html/$$ed || exit 1; \
 	done

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
 DOCS = ROOT / "docs"
+BUILD = Path(os.environ.get("BUILDDIR") or ROOT / "_build").resolve()  # `make html BUILDDIR=...`
 sys.path.insert(0, str(DOCS / "_ext"))
 
 from snippetexec import runner  # noqa: E402

@@ -19,9 +19,9 @@ import urllib.parse
 
 import pytest
 
-from conftest import DOCS, ROOT
+from conftest import BUILD, DOCS, ROOT
 
-HTML = ROOT / "_build" / "html"
+HTML = BUILD / "html"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 
 

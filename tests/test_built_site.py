@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from conftest import DOCS, ROOT
+from conftest import BUILD, DOCS, ROOT
 from snippetexec import pages
 
-HTML = ROOT / "_build" / "html"
+HTML = BUILD / "html"
 LANG = {"en": "en", "zh": "zh-CN"}
 
 
