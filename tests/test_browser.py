@@ -19,7 +19,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import BUILD, DOCS, ROOT
+from conftest import BUILD, DOCS
 
 HTML = BUILD / "html"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import BUILD, DOCS, ROOT
+from conftest import BUILD, DOCS
 from snippetexec import pages
 
 HTML = BUILD / "html"
