@@ -10,13 +10,11 @@ STAMP     := $(VENV)/.installed
 BUILDDIR  ?= _build
 SNIPPET_CACHE ?= $(BUILDDIR)/snippet-cache
 export BUILDDIR
-EDITIONS  := en zh
+# One line per edition, "folder language", from the edition table in docs/_ext/editions.py.
+EDITIONS  = $(BIN)/python docs/_ext/editions.py
 SPHINXOPTS ?= -W --keep-going
 JOBS      ?= auto
 PORT      ?= 8000
-
-lang_en := en
-lang_zh := zh_CN
 
 .PHONY: help html test lint serve clean bench linkcheck
 .DEFAULT_GOAL := help
@@ -35,8 +33,7 @@ html: $(STAMP)  ## build both editions (warnings are errors)
 ifdef FRESH
 	rm -rf $(SNIPPET_CACHE) $(BUILDDIR)/doctrees
 endif
-	@for ed in $(EDITIONS); do \
-	  lang=$$( [ $$ed = zh ] && echo zh_CN || echo en ); \
+	@$(EDITIONS) | while read -r ed lang; do \
 	  echo "building the $$ed edition"; \
 	  $(BIN)/sphinx-build -b html -c . -D language=$$lang -d $(BUILDDIR)/doctrees/$$ed \
 	    -D snippet_cache_dir=$(abspath $(SNIPPET_CACHE)) \
@@ -56,8 +53,7 @@ bench: $(STAMP)  ## time clean, unchanged and one-snippet builds against plain S
 	$(BIN)/python docs/_ext/snippetexec/bench.py
 
 linkcheck: $(STAMP)  ## check the external links (needs the network)
-	@for ed in $(EDITIONS); do \
-	  lang=$$( [ $$ed = zh ] && echo zh_CN || echo en ); \
+	@$(EDITIONS) | while read -r ed lang; do \
 	  $(BIN)/sphinx-build -b linkcheck -c . -D language=$$lang -d $(BUILDDIR)/doctrees-links/$$ed \
 	    -D snippet_execute=0 -q docs/$$ed $(BUILDDIR)/linkcheck/$$ed || exit 1; \
 	done

@@ -15,33 +15,65 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from pathlib import Path
 
-import jieba
-from sphinx.search import languages
-from sphinx.search.zh import SearchChinese
 
-EDITIONS = {
-    # language: (folder, title, name of the edition in its own language)
-    "en": ("en", "Linux IPC in Python", "English"),
-    "zh_CN": ("zh", "Linux 进程间通信（Python 版）", "简体中文"),
-}
+@dataclass(frozen=True)
+class Edition:
+    """One edition of the site: where its pages live and how it names itself."""
 
-class _ChineseSearch(SearchChinese):
-    language_name = "English"  # the stemmer that english-stemmer.js defines; see above
+    folder: str  # docs/<folder>/ and the URL path /<folder>/
+    language: str  # Sphinx's language (``-D language=...``)
+    hreflang: str  # BCP 47 tag: <html lang>, hreflang alternates, sitemaps
+    title: str  # the site's title in this edition
+    name: str  # the edition's name in its own language, as the switch shows it
 
 
-def _edition(app) -> tuple[str, str, str]:
-    return EDITIONS.get(app.config.language, EDITIONS["en"])
+# The one table of editions: conf.py, the extensions, the Makefile, `make bench` and the tests
+# read it. The first one is the default (x-default, and the language of a config without one).
+EDITIONS: tuple[Edition, ...] = (
+    Edition("en", "en", "en", "Linux IPC in Python", "English"),
+    Edition("zh", "zh_CN", "zh-CN", "Linux 进程间通信（Python 版）", "简体中文"),
+)
+
+
+def edition_of(config) -> Edition:
+    """The edition a Sphinx config builds (by its ``language``); English when it names none."""
+    return by_language(getattr(config, "language", None) or EDITIONS[0].language)
+
+
+def by_language(language: str) -> Edition:
+    for edition in EDITIONS:
+        if edition.language == language or edition.language.split("_")[0] == language:
+            return edition
+    return EDITIONS[0]
+
+
+def by_folder(folder: str) -> Edition:
+    return next(edition for edition in EDITIONS if edition.folder == folder)
+
+
+def _chinese_search():
+    from sphinx.search.zh import SearchChinese
+
+    class ChineseSearch(SearchChinese):
+        language_name = "English"  # the stemmer that english-stemmer.js defines; see above
+
+    return ChineseSearch
 
 
 def configure(app, config) -> None:
-    folder, title, _ = _edition(app)
-    config.html_title = title
-    config.project = title
-    if folder == "zh":
-        languages["zh"] = _ChineseSearch
+    edition = edition_of(config)
+    config.html_title = edition.title
+    config.project = edition.title
+    if edition.language.startswith("zh"):
+        import jieba
+        from sphinx.search import languages
+
+        languages["zh"] = _chinese_search()
         jieba.setLogLevel(logging.WARNING)  # it logs its dictionary loading at DEBUG
         config.html_search_options = {"dict": str(_glossary_words(app))}
 
@@ -62,12 +94,12 @@ def _glossary_words(app) -> Path:
 
 def page_context(app, pagename, templatename, context, doctree) -> None:
     """Give templates the same page in the other edition (same path, other language folder)."""
-    folder, _, _ = _edition(app)
-    for language, (other, _, name) in EDITIONS.items():
-        if other != folder:
-            up = "../" * (pagename.count("/") + 1)
-            context["other_edition"] = {"url": f"{up}{other}/{pagename}.html", "name": name,
-                                        "lang": language.replace("_", "-")}
+    here = edition_of(app.config)
+    up = "../" * (pagename.count("/") + 1)
+    for other in EDITIONS:
+        if other != here:
+            context["other_edition"] = {"url": f"{up}{other.folder}/{pagename}.html",
+                                        "name": other.name, "lang": other.hreflang}
 
 
 def write_sitemap(app, exception) -> None:
@@ -75,15 +107,15 @@ def write_sitemap(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     base = (app.config.html_baseurl or "").rstrip("/") + "/"
-    folder, _, _ = _edition(app)
+    here = edition_of(app.config)
     urlset = ET.Element("urlset", {"xmlns": "http://www.sitemaps.org/schemas/sitemap/0.9",
                                    "xmlns:xhtml": "http://www.w3.org/1999/xhtml"})
     for docname in sorted(app.env.found_docs):
         url = ET.SubElement(urlset, "url")
-        ET.SubElement(url, "loc").text = f"{base}{folder}/{docname}.html"
-        for language, (edition, _, _) in EDITIONS.items():
-            ET.SubElement(url, "xhtml:link", rel="alternate", hreflang=language.replace("_", "-"),
-                          href=f"{base}{edition}/{docname}.html")
+        ET.SubElement(url, "loc").text = f"{base}{here.folder}/{docname}.html"
+        for edition in EDITIONS:
+            ET.SubElement(url, "xhtml:link", rel="alternate", hreflang=edition.hreflang,
+                          href=f"{base}{edition.folder}/{docname}.html")
     ET.indent(urlset)
     ET.ElementTree(urlset).write(Path(app.outdir, "sitemap.xml"), encoding="utf-8",
                                  xml_declaration=True)
@@ -94,3 +126,8 @@ def setup(app):
     app.connect("html-page-context", page_context)
     app.connect("build-finished", write_sitemap)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+if __name__ == "__main__":
+    # `python3 docs/_ext/editions.py`: one line per edition, "folder language", for the Makefile.
+    sys.stdout.write("".join(f"{e.folder} {e.language}\n" for e in EDITIONS))
