@@ -8,7 +8,7 @@ STREAMS = ["pipe", "FIFO", "socketpair", "Unix stream socket", "shared mapping +
 
 
 def test_every_mechanism_is_measured_with_positive_figures(snippet):
-    out = snippet("choosing/measure_costs.py", timeout=60)
+    out = snippet("choosing/measure_costs.py")
     table = {}
     for line in out.lines:
         found = re.fullmatch(r"(.+?)\s{2,}(\d+\.\d)\s+(\d+|\(carries no data\))", line)
@@ -23,7 +23,7 @@ def test_every_mechanism_is_measured_with_positive_figures(snippet):
 
 
 def test_the_charts_show_a_bar_for_every_measured_figure(snippet):
-    out = snippet("choosing/measure_costs.py", timeout=60)
+    out = snippet("choosing/measure_costs.py")
     bars = [line for line in out.lines if "█" in line]
     assert len(bars) == 6 + 5  # six round trips, five throughputs
     assert all(re.search(r"█+ \d+(\.\d)? (µs|MB/s)$", line) for line in bars)

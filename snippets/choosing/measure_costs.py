@@ -1,4 +1,5 @@
 """Measure each mechanism on this machine: small-message round trips and a large transfer."""
+# snippet: timeout = 60
 
 import mmap
 import os
