@@ -1,9 +1,22 @@
-"""Shared fixtures: run a snippet the way the site does, and where things are."""
+"""Shared fixtures: the runs the site publishes, and where things are.
+
+``snippet("pipes/read_returns_eof.py")`` returns the run shown on the pages: the one the last
+``make html`` recorded in ``_build/reports/published-<edition>.json`` (both editions must show the
+same run, and it must be a run of the files as they are now). Two other modes, for the machinery:
+
+- ``pytest --runs=fresh`` runs every snippet afresh, as the build does (stress, flakiness hunting);
+- ``pytest --runs=fake`` replaces every snippet by a program that only prints its published output:
+  every test of a chapter must then fail, since each checks what the snippet did, not only what it
+  printed (``tests/test_snippetexec.py`` runs this mode over the chapters).
+"""
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -16,14 +29,33 @@ sys.path.insert(0, str(DOCS / "_ext"))
 
 from snippetexec import runner  # noqa: E402
 
+try:
+    from snippetexec.observe import Events  # noqa: E402
+except ImportError:  # the observation layer is not there yet
+    Events = list
+
+try:
+    from editions import EDITIONS  # noqa: E402
+    FOLDERS = [e.folder if hasattr(e, "folder") else e for e in EDITIONS]
+    FOLDERS = [f for f in FOLDERS if f in ("en", "zh")] or ["en", "zh"]
+except ImportError:
+    FOLDERS = ["en", "zh"]
+
+
+def pytest_addoption(parser):
+    parser.addoption("--runs", choices=("published", "fresh", "fake"), default="published",
+                     help="which runs the snippet fixture returns: the ones the built site "
+                          "publishes (default), fresh runs, or fakes that only print")
+
 
 class Output:
-    """What a snippet printed, with helpers that make assertions read like the page's claims."""
+    """What a snippet printed and did, with helpers that make assertions read like the page."""
 
     def __init__(self, result: runner.Run):
         self.run = result
         self.text = result.output
         self.lines = result.output.splitlines()
+        self.events = Events(result.events)
 
     def __contains__(self, fragment: str) -> bool:
         return fragment in self.text
@@ -38,16 +70,65 @@ class Output:
         return f"Output({self.run.snippet})\n{self.text}"
 
 
+@functools.cache
+def published_runs(folder: str) -> dict:
+    file = BUILD / "reports" / f"published-{folder}.json"
+    if not file.is_file():
+        pytest.fail(f"no {file}: build the site first (`make html`; `make test` does it)")
+    return json.loads(file.read_text(encoding="utf-8"))
+
+
+def published(name: str) -> runner.Run:
+    """The run of ``snippets/<name>`` that the built pages show."""
+    records = {folder: published_runs(folder).get(name) for folder in FOLDERS}
+    shown = {folder: record for folder, record in records.items() if record}
+    if not shown:
+        pytest.fail(f"snippets/{name} is on no page of the built site")
+    keys = {record["key"] for record in shown.values()}
+    assert len(keys) == 1, f"the editions show different runs of snippets/{name}: {shown.keys()}"
+    if keys != {runner.Snippet.load(name).cache_key()}:
+        pytest.fail(f"the built site shows an older snippets/{name} (or a file it uses): "
+                    "run `make html` again")
+    record = next(iter(shown.values()))
+    assert record["run"], f"snippets/{name} was not run by the build"
+    return runner.Run(**record["run"])
+
+
+def fake(name: str, tmp: Path) -> runner.Run:
+    """A run of a program that prints the published output of ``name`` and does nothing else."""
+    script = tmp / Path(name).name
+    script.write_text(textwrap.dedent(f"""\
+        import sys
+        sys.stdout.write({published(name).output!r})
+    """), encoding="utf-8")
+    return runner.run(script)
+
+
 @pytest.fixture
-def snippet():
-    """``snippet("pipes/read_returns_eof.py")`` runs it and returns its Output.
+def snippet(request, tmp_path):
+    """``snippet("pipes/read_returns_eof.py")``: the run the pages show, as an Output.
 
-    The run must succeed: exit status 0, within the time limit, leaving no process or file behind.
+    The run succeeded: exit status 0, within its time limit, leaving no process or file behind.
     """
+    mode = request.config.getoption("--runs")
+    log = os.environ.get("SNIPPET_FAKE_LOG") if mode == "fake" else None
 
-    def run(name: str, timeout: float = runner.DEFAULT_TIMEOUT) -> Output:
-        result = runner.run(SNIPPETS / name, timeout=timeout)
+    def note(what: str) -> None:
+        if log:
+            with open(log, "a", encoding="utf-8") as file:
+                file.write(f"{what} {request.node.nodeid}\n")
+
+    note("requested")
+
+    def get(name: str) -> Output:
+        if mode == "fresh":
+            result = runner.run(runner.Snippet.load(name))
+        elif mode == "fake":
+            result = fake(name, tmp_path)
+            note("faked")
+        else:
+            result = published(name)
         assert result.ok, result.describe()
         return Output(result)
 
-    return run
+    return get

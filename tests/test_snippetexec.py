@@ -5,6 +5,7 @@ Each build test makes a small site of its own in a temporary directory, with the
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -12,12 +13,13 @@ import subprocess
 import sys
 import textwrap
 import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
-from snippetexec import pages, runner
+from snippetexec import runner
 
 SPHINX_BUILD = Path(sys.executable).with_name("sphinx-build")
 
@@ -147,73 +149,111 @@ def test_output_keeps_the_order_of_writing_across_streams_and_processes(tmp_path
                      "5 parent again"]
 
 
-def test_cache_key_changes_with_bytes_and_time_limit_only(tmp_path):
-    script = write(tmp_path / "a.py", "print(1)\n")
-    key = runner.cache_key(script, 30)
-    assert runner.cache_key(script, 30) == key
+def test_cache_key_changes_with_the_files_a_snippet_uses_and_its_limit_only(tmp_path):
+    helper = write(tmp_path / "snippets" / "demo" / "helper.py", "print('helper')\n")
+    script = write(tmp_path / "snippets" / "demo" / "a.py",
+                   "# snippet: uses = helper.py\nprint(1)\n")
+    key = runner.cache_key(script)
+    assert runner.cache_key(script) == key
     assert runner.cache_key(script, 31) != key
     os.utime(script, (0, 0))
-    assert runner.cache_key(script, 30) == key  # touching is not editing
-    script.write_text("print(2)\n")
-    assert runner.cache_key(script, 30) != key
+    assert runner.cache_key(script) == key  # touching is not editing
+    helper.write_text("print('helper, edited')\n")
+    assert runner.cache_key(script) != key  # a file it runs changed: a new run
+    key = runner.cache_key(script)
+    script.write_text("# snippet: uses = helper.py\nprint(2)\n")
+    assert runner.cache_key(script) != key
 
 
-def test_pages_finds_exec_blocks_with_their_options():
-    text = textwrap.dedent("""\
-        # Title
-
-        ```{exec_code}
-        :filename: pipes/a.py
-        :timeout: 60
-        ```
-
-        ```{note}
-        ```{exec_code}
-        :filename: pipes/b.py
-        ```
-        ```
-
-        ```python
-        print("not run")
-        ```
+def test_header_declares_time_limit_and_used_files_once_and_is_not_shown(tmp_path):
+    root = tmp_path / "snippets"
+    write(root / "demo" / "helper.py", "")
+    script = write(root / "demo" / "a.py", """\
+        \"\"\"Doc.\"\"\"
+        # snippet: timeout = 5
+        # snippet: uses = helper.py
+        print(1)
     """)
-    found = pages.exec_blocks(text)
-    assert [(b.filename, b.timeout) for b in found] == [("pipes/a.py", 60.0), ("pipes/b.py", None)]
-    assert [b.info for b in pages.code_blocks(text)] == ["{exec_code}", "{exec_code}", "python"]
+    snippet = runner.Snippet.load("demo/a.py", root)
+    assert snippet.timeout == 5.0 and snippet.uses == ((root / "demo" / "helper.py").resolve(),)
+    assert snippet.shown_code() == '"""Doc."""\nprint(1)\n'
+    assert snippet.files() == [script.resolve(), (root / "demo" / "helper.py").resolve()]
+    assert runner.run(snippet).timeout == 5.0
+
+
+@pytest.mark.parametrize("header, message", [
+    ("# snippet: timeout = soon", "a.py:1: timeout must be a number of seconds, not 'soon'"),
+    ("# snippet: timeout = 0", "a.py:1: timeout must be above 0 and at most 120 s"),
+    ("# snippet: timeout = 600", "a.py:1: timeout must be above 0 and at most 120 s"),
+    ("# snippet: uses = missing.py", "a.py:1: uses missing.py, which does not exist"),
+    ("# snippet: uses = ../../outside.py", "a.py:1: uses ../../outside.py, which is outside"),
+    ("# snippet: colour = blue", "a.py:1: unknown header key 'colour'"),
+])
+def test_bad_headers_are_refused_with_the_snippet_line(tmp_path, header, message):
+    write(tmp_path / "outside.py", "")
+    write(tmp_path / "snippets" / "demo" / "a.py", header + "\nprint(1)\n")
+    with pytest.raises(runner.SnippetError, match=re.escape(message)):
+        runner.Snippet.load("demo/a.py", tmp_path / "snippets")
+
+
+@pytest.mark.parametrize("name, message", [
+    ("demo/missing.py", "no snippet demo/missing.py in"),
+    ("../outside.py", "../outside.py is outside"),
+    ("demo/notes.txt", "demo/notes.txt is not a Python file"),
+])
+def test_missing_or_outside_snippets_are_refused(tmp_path, name, message):
+    write(tmp_path / "outside.py", "")
+    write(tmp_path / "snippets" / "demo" / "notes.txt", "")
+    with pytest.raises(runner.SnippetError, match=re.escape(message)):
+        runner.Snippet.load(name, tmp_path / "snippets")
 
 
 # --- builds -------------------------------------------------------------------------------------
 
 class Site:
-    """A two-page site in a temporary directory, built with the project's conf.py."""
+    """A small two-edition site in a temporary directory, built with the project's conf.py."""
+
+    EDITIONS = {"en": "en", "zh": "zh_CN"}
 
     def __init__(self, root: Path):
         self.root = root
-        self.src = root / "docs"
         self.snippets = root / "snippets"
-        self.out = root / "html"
-        write(self.src / "index.md", "# Home\n\n```{toctree}\none\ntwo\n```\n")
+        for folder in self.EDITIONS:
+            write(root / "docs" / folder / "index.md",
+                  "# Home\n\n```{toctree}\none\ntwo\nglossary\n```\n")
+            write(root / "docs" / folder / "glossary.md", "# Glossary\n")
 
-    def page(self, name: str, *snippets: str, extra: str = "") -> None:
+    def page(self, name: str, *snippets: str, extra: str = "", text: str = "",
+             folders=("en",)) -> None:
         blocks = "".join(f"\n```{{exec_code}}\n:filename: {s}\n{extra}```\n" for s in snippets)
-        write(self.src / f"{name}.md", f"# Page {name}\n{blocks}")
+        for folder in folders:
+            write(self.root / "docs" / folder / f"{name}.md", f"# Page {name}\n{blocks}\n{text}")
+
+    def raw_page(self, name: str, text: str, folder: str = "en") -> Path:
+        return write(self.root / "docs" / folder / f"{name}.md", text)
 
     def snippet(self, name: str, code: str) -> Path:
         return write(self.snippets / name, code)
 
-    def build(self, *options: str) -> subprocess.CompletedProcess:
+    def build(self, *options: str, folder: str = "en") -> subprocess.CompletedProcess:
+        if not (self.root / "docs" / folder / "two.md").exists():
+            self.page("two", folders=(folder,))
         return subprocess.run(
             [str(SPHINX_BUILD), "-b", "html", "-c", str(ROOT), "-W", "--keep-going",
-             "-d", str(self.root / "doctrees"),
+             "-d", str(self.root / "doctrees" / folder),
+             "-D", f"language={self.EDITIONS[folder]}",
              "-D", f"snippet_dir={self.snippets}",
              "-D", f"snippet_cache_dir={self.root / 'cache'}",
              "-D", f"snippet_report_dir={self.root / 'reports'}",
-             *options, str(self.src), str(self.out)],
+             *options, str(self.root / "docs" / folder), str(self.root / "html" / folder)],
             capture_output=True, text=True, timeout=300,
         )
 
-    def html(self, name: str) -> str:
-        return (self.out / f"{name}.html").read_text(encoding="utf-8")
+    def html(self, name: str, folder: str = "en") -> str:
+        return (self.root / "html" / folder / f"{name}.html").read_text(encoding="utf-8")
+
+    def published(self, folder: str = "en") -> dict:
+        return json.loads((self.root / "reports" / f"published-{folder}.json").read_text())
 
 
 @pytest.fixture
@@ -222,20 +262,77 @@ def site(tmp_path):
 
 
 def test_build_shows_the_code_and_what_it_printed(site):
-    site.snippet("demo/hello.py", "import os\nprint('hello from', os.getcwd() != '/')\n")
+    site.snippet("demo/hello.py", "import os\n# snippet: timeout = 9\nprint('hello from', "
+                                  "os.getcwd() != '/')\n")
     site.page("one", "demo/hello.py")
-    site.page("two")
     result = site.build()
     assert result.returncode == 0, result.stderr
     html = site.html("one")
     assert "snippet-code" in html and "snippet-output" in html
     assert "hello from True" in html
+    assert "snippet: timeout" not in html  # the header is not part of the code shown
+
+
+def test_the_record_names_every_page_and_line_and_the_published_run(site):
+    site.snippet("demo/hello.py", "print('hello')\n")
+    site.page("one", "demo/hello.py", text="It said {output}`demo/hello.py#hel`.\n")
+    site.page("two", "demo/hello.py")
+    assert site.build().returncode == 0
+    record = site.published()["demo/hello.py"]
+    assert record["pages"] == [
+        {"file": f"{site.root}/docs/en/one.md", "line": 3, "how": "shows"},
+        {"file": f"{site.root}/docs/en/one.md", "line": 7, "how": "cites"},
+        {"file": f"{site.root}/docs/en/two.md", "line": 3, "how": "shows"},
+    ]
+    assert record["run"]["output"] == "hello\n" and record["run"]["returncode"] == 0
+    assert record["key"] == runner.Snippet.load("demo/hello.py", site.snippets).cache_key()
+    assert "It said <span class=\"snippet-value\">lo</span>." in site.html("one")
+
+
+def test_a_value_the_run_did_not_print_exactly_once_fails_the_build_at_its_line(site):
+    site.snippet("demo/two_lines.py", "print('n: 1')\nprint('n: 2')\n")
+    site.page("one", "demo/two_lines.py", text="Line\n\nsee {output}`demo/two_lines.py#m:`\n")
+    site.page("two", text="and {output}`demo/two_lines.py#n:`\n")
+    result = site.build()
+    assert result.returncode != 0
+    log = result.stderr
+    assert "one.md:9: ERROR: {output} demo/two_lines.py#m:: the run printed 0 lines" in log
+    assert "two.md:3: ERROR: {output} demo/two_lines.py#n:: the run printed 2 lines" in log
+
+
+@pytest.mark.parametrize("block, message", [
+    ("```{exec_code}\n:filename: demo/missing.py\n```", "one.md:3: ERROR: no snippet "
+     "demo/missing.py in"),
+    ("```{exec_code}\n:filename: ../../etc/passwd.py\n```", "one.md:3: ERROR: "
+     "../../etc/passwd.py is outside"),
+    ("```{exec_code}\n:filename: demo/ok.py\n:timeout: 5\n```", "one.md:3: ERROR: :timeout: is "
+     "not a page option: declare the limit once, in the snippet's header"),
+    ("```{exec_code}\nprint('inline')\n```", "one.md:3: ERROR: exec_code needs :filename: and "
+     "no inline code"),
+    ("```{exec_code}\n:filename: demo/bad_header.py\n```", "one.md:3: ERROR: "
+     "snippets/demo/bad_header.py:1: timeout must be above 0 and at most 120 s, not 999"),
+    ("```python\nprint('never run')\n```", "one.md:3: ERROR: a code block that is not a snippet"),
+    ("```{code-block} python\nprint('never run')\n```", "one.md:3: ERROR: a code block that is "
+     "not a snippet"),
+    (":::{note}\n```python\nprint('nested')\n```\n:::", "one.md:4: ERROR: a code block that "
+     "is not a snippet"),
+    ("Inline {output}`demo/missing.py#x`", "one.md:3: ERROR: no snippet demo/missing.py in"),
+])
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_every_bad_directive_input_fails_the_build_at_its_page_and_line(site, block, message,
+                                                                         jobs):
+    site.snippet("demo/ok.py", "print('ok')\n")
+    site.snippet("demo/bad_header.py", "# snippet: timeout = 999\nprint('ok')\n")
+    site.raw_page("one", f"# One\n\n{block}\n")
+    result = site.build("-j", jobs)
+    assert result.returncode != 0
+    assert message in result.stderr.replace(str(site.root / "docs" / "en") + "/", ""), \
+        result.stderr
 
 
 def test_editing_a_snippet_reruns_it_and_updates_its_page(site):
     snippet = site.snippet("demo/value.py", "print('value: first')\n")
     site.page("one", "demo/value.py")
-    site.page("two")
     assert site.build().returncode == 0
     assert "value: first" in site.html("one")
     snippet.write_text("print('value: second')\n")
@@ -245,30 +342,79 @@ def test_editing_a_snippet_reruns_it_and_updates_its_page(site):
     assert "1 run by this build" in result.stdout
 
 
+def test_editing_a_program_a_snippet_runs_reruns_it_once_for_both_editions(site):
+    site.snippet("demo/helper.py", "print('helper says one')\n")
+    site.snippet("demo/launcher.py", """\
+        # snippet: uses = helper.py
+        import pathlib, subprocess, sys
+        here = pathlib.Path(__file__).parent
+        subprocess.run([sys.executable, here / "helper.py"], check=True)
+    """)
+    site.snippet("demo/other.py", "print('other')\n")
+    site.page("one", "demo/launcher.py", "demo/other.py", folders=("en", "zh"))
+    site.page("two", "demo/launcher.py", folders=("en", "zh"))
+    for folder in ("en", "zh"):
+        assert site.build(folder=folder).returncode == 0
+    site.snippet("demo/helper.py", "print('helper says two')\n")
+    results = [site.build(folder=folder) for folder in ("en", "zh")]
+    assert [r.returncode for r in results] == [0, 0]
+    assert "1 run by this build" in results[0].stdout  # the launcher only, not other.py
+    assert "0 run by this build" in results[1].stdout  # the second edition reuses the run
+    for folder in ("en", "zh"):
+        for page in ("one", "two"):
+            html = site.html(page, folder)
+            assert "helper says two" in html and "helper says one" not in html, (folder, page)
+
+
 def test_unchanged_rebuild_runs_no_snippet(site):
     site.snippet("demo/value.py", "print('value')\n")
     site.page("one", "demo/value.py")
-    site.page("two")
     assert site.build().returncode == 0
     result = site.build()
     assert result.returncode == 0
     assert "0 run by this build" in result.stdout and "running" not in result.stdout
 
 
+def test_a_cleared_cache_reruns_and_rewrites_the_page_without_rereading_it(site):
+    site.snippet("demo/pid.py", "import os\nprint('pid', os.getpid())\n")
+    site.page("one", "demo/pid.py")
+    assert site.build().returncode == 0
+    before = re.search(r"pid \d+", site.html("one")).group()
+    for entry in (site.root / "cache").iterdir():
+        entry.unlink()
+    result = site.build()
+    assert result.returncode == 0 and "1 run by this build" in result.stdout
+    after = re.search(r"pid \d+", site.html("one")).group()
+    assert after != before
+    assert site.published()["demo/pid.py"]["run"]["output"] == after + "\n"
+
+
+def test_a_corrupt_cache_entry_is_a_miss_with_a_warning_naming_it(site):
+    site.snippet("demo/value.py", "print('value')\n")
+    site.page("one", "demo/value.py")
+    assert site.build().returncode == 0
+    entry = next((site.root / "cache").iterdir())
+    entry.write_text('{"snippet": "demo/value.py", "outp')
+    result = site.build("-D", "snippet_execute=1")
+    assert f"ignoring the unreadable snippet cache entry {entry}" in result.stderr
+    assert "1 run by this build" in result.stdout
+
+
 def test_all_failures_are_reported_at_once_with_file_and_line(site):
     site.snippet("demo/fails.py", "print('about to fail')\n\nraise SystemExit(3)\n")
     site.snippet("demo/raises.py", "def f():\n    raise RuntimeError('boom')\n\nf()\n")
-    site.snippet("demo/hangs.py", "import time\n\ndef wait():\n    time.sleep(120)\n\nwait()\n")
+    site.snippet("demo/hangs.py", "import time\n# snippet: timeout = 2\ndef wait():\n"
+                                  "    time.sleep(120)\n\nwait()\n")
     site.snippet("demo/fine.py", "print('fine')\n")
     site.page("one", "demo/fails.py", "demo/fine.py", "demo/raises.py")
-    site.page("two", "demo/hangs.py", extra=":timeout: 2\n")
+    site.page("two", "demo/hangs.py")
     result = site.build("-j", "2")
     assert result.returncode != 0
     log = result.stderr
     assert "demo/fails.py: exit status 3" in log and "about to fail" in log
     assert "demo/raises.py:2: exit status 1" in log and "RuntimeError: boom" in log
     assert "demo/hangs.py:4: exceeded its time limit of 2 s" in log  # where it was stuck
-    assert "one.md" in log and "two.md" in log  # where each failing snippet is shown
+    assert "one.md:3" in log and "two.md:3" in log  # where each failing snippet is shown
     report = (site.root / "reports" / "snippets-en.xml").read_text()
     assert report.count("<failure") == 3
 
@@ -276,7 +422,6 @@ def test_all_failures_are_reported_at_once_with_file_and_line(site):
 def test_failed_snippet_is_not_cached_and_fails_the_next_build_too(site):
     snippet = site.snippet("demo/flaky.py", "raise SystemExit(1)\n")
     site.page("one", "demo/flaky.py")
-    site.page("two")
     assert site.build().returncode != 0
     assert site.build().returncode != 0  # no change, still reported
     snippet.write_text("print('fixed')\n")
@@ -288,8 +433,48 @@ def test_runs_page_lists_every_snippet_with_status_and_time(site):
     site.snippet("demo/a.py", "print('a')\n")
     site.snippet("demo/b.py", "print('b')\n")
     site.page("one", "demo/a.py", "demo/b.py")
-    write(site.src / "two.md", "# Runs\n\n```{snippet-runs}\n```\n")
+    write(site.root / "docs" / "en" / "two.md", "# Runs\n\n```{snippet-runs}\n```\n")
     assert site.build().returncode == 0
     html = site.html("two")
     assert "snippets/demo/a.py" in html and "snippets/demo/b.py" in html
     assert len(re.findall(r"<td><p>ok</p></td>", html)) == 2
+
+
+def test_labels_follow_the_edition_language(site):
+    site.snippet("demo/a.py", "print('a')\n")
+    site.page("one", "demo/a.py", folders=("zh",))
+    assert site.build(folder="zh").returncode == 0
+    assert "自己运行：" in site.html("one", "zh") and "下载" in site.html("one", "zh")
+
+
+# --- the published runs: the tests check what the pages show --------------------------------------
+
+CHAPTER_TESTS = sorted(p.name for p in (ROOT / "tests").glob("test_*.py")
+                       if p.name not in ("test_snippetexec.py", "test_site.py", "test_browser.py",
+                                         "test_built_site.py", "test_observe.py",
+                                         "test_hosting.py"))
+
+
+@pytest.mark.parametrize("chapter", CHAPTER_TESTS)
+def test_a_snippet_that_only_prints_its_published_output_fails_every_test_of_its_chapter(
+        chapter, tmp_path):
+    """Each snippet replaced by a program printing its published output byte for byte, and doing
+    nothing else: every test that checks a snippet must then fail."""
+    log = tmp_path / "used.txt"
+    junit = tmp_path / "junit.xml"
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+         "--runs=fake", f"--junitxml={junit}", str(ROOT / "tests" / chapter)],
+        capture_output=True, text=True, timeout=600, cwd=ROOT,
+        env=dict(os.environ, SNIPPET_FAKE_LOG=str(log)))
+    notes = [line.split(" ", 1) for line in log.read_text().splitlines()] if log.exists() else []
+    used = {nodeid for what, nodeid in notes if what == "requested"}
+    faked = {nodeid for what, nodeid in notes if what == "faked"}
+    assert used, f"no test of {chapter} uses the snippet fixture"
+    assert sorted(used - faked) == [], "these tests failed before their fake ran (no build?)"
+    passed = set()
+    for case in ET.parse(junit).getroot().iter("testcase"):
+        if not any(child.tag in ("failure", "error", "skipped") for child in case):
+            name = case.get("name")
+            passed |= {nodeid for nodeid in used if nodeid.endswith("::" + name)}
+    assert sorted(passed) == [], "these tests pass although the snippet only printed"

@@ -52,6 +52,7 @@ class Run:
     timed_out: bool = False
     leftovers: list[str] = dataclasses.field(default_factory=list)
     finished_at: float = 0.0  # time.time() when the run ended
+    events: list[dict] = dataclasses.field(default_factory=list)  # what it did (observe.py)
 
     @property
     def ok(self) -> bool:
@@ -110,34 +111,169 @@ def signal_name(number: int) -> str:
         return f"signal {number}"
 
 
-def cache_key(path: Path, timeout: float) -> str:
-    """Everything that changes a snippet's output: its bytes, the Python running it, the limit."""
-    digest = hashlib.sha256()
-    for part in (path.read_bytes(), sys.version.encode(), str(float(timeout)).encode(),
-                 RUNNER_VERSION.encode()):
-        digest.update(part)
-        digest.update(b"\0")
-    return digest.hexdigest()[:32]
+ROOT = Path(__file__).resolve().parents[3]
+SNIPPETS = ROOT / "snippets"
+MAX_TIMEOUT = 120.0  # seconds: the most a snippet may ask for
+_HEADER = re.compile(r"^#\s*snippet:\s*([\w-]+)\s*=\s*(.*?)\s*$")
+# Header keys a snippet may set, with what they mean (see Snippet.load).
+HEADER_KEYS = {
+    "timeout": f"seconds the run may take (default {DEFAULT_TIMEOUT:g}, at most {MAX_TIMEOUT:g})",
+    "uses": "other files it runs or reads, relative to its folder",
+}
 
 
-def run(path: Path, timeout: float = DEFAULT_TIMEOUT, shown_as: str | None = None) -> Run:
-    """Run ``python3 path`` in a fresh temporary directory and report what happened.
+class SnippetError(ValueError):
+    """A snippet that cannot be shown or run: missing, outside snippets/, or a bad header."""
+
+    def __init__(self, message: str, path: Path | None = None, line: int | None = None):
+        where = f"{_shown_as(path)}:{line}: " if path and line else ""
+        super().__init__(where + message)
+        self.path, self.line = path, line
+
+
+@dataclasses.dataclass(frozen=True)
+class Snippet:
+    """One snippet file and the settings its header declares, once for both editions and tests.
+
+    The header is made of comment lines such as::
+
+        # snippet: timeout = 60
+        # snippet: uses = writer.py, reader.py
+
+    They are stripped from the code shown on the page.
+    """
+
+    path: Path
+    name: str  # relative to the snippets folder: "pipes/read_returns_eof.py"
+    timeout: float = DEFAULT_TIMEOUT
+    uses: tuple[Path, ...] = ()
+    settings: tuple[tuple[str, str], ...] = ()  # every header line, as (key, value)
+    header_lines: frozenset[int] = frozenset()  # 1-based
+
+    @classmethod
+    def load(cls, name: str | Path, root: Path = SNIPPETS) -> Snippet:
+        """The snippet ``name`` (relative to ``root``, or a path), checked: raises SnippetError."""
+        root = Path(root).resolve()
+        path = (root / name).resolve()
+        if not path.is_relative_to(root):
+            raise SnippetError(f"{name} is outside {_shown_as(root)}/: snippets live there")
+        if path.suffix != ".py":
+            raise SnippetError(f"{name} is not a Python file")
+        if not path.is_file():
+            raise SnippetError(f"no snippet {name} in {_shown_as(root)}/")
+        settings, lines = [], set()
+        text = path.read_text(encoding="utf-8")
+        for number, line in enumerate(text.splitlines(), 1):
+            if m := _HEADER.match(line):
+                settings.append((m.group(1), m.group(2)))
+                lines.add(number)
+        values = {}
+        for (key, value), number in zip(settings, sorted(lines), strict=True):
+            if key not in HEADER_KEYS:
+                known = ", ".join(f"{k} ({v})" for k, v in HEADER_KEYS.items())
+                raise SnippetError(f"unknown header key {key!r}; known: {known}", path, number)
+            if key in values:
+                raise SnippetError(f"{key} is declared twice", path, number)
+            values[key] = (value, number)
+        timeout = DEFAULT_TIMEOUT
+        if "timeout" in values:
+            value, number = values["timeout"]
+            try:
+                timeout = float(value)
+            except ValueError:
+                raise SnippetError(f"timeout must be a number of seconds, not {value!r}",
+                                   path, number) from None
+            if not 0 < timeout <= MAX_TIMEOUT:
+                raise SnippetError(f"timeout must be above 0 and at most {MAX_TIMEOUT:g} s, "
+                                   f"not {value}", path, number)
+        uses = []
+        if "uses" in values:
+            value, number = values["uses"]
+            for item in re.split(r"[,\s]+", value.strip()):
+                if not item:
+                    continue
+                used = (path.parent / item).resolve()
+                if not used.is_relative_to(root):
+                    raise SnippetError(f"uses {item}, which is outside {_shown_as(root)}/",
+                                       path, number)
+                if not used.is_file():
+                    raise SnippetError(f"uses {item}, which does not exist", path, number)
+                uses.append(used)
+        return cls(path=path, name=path.relative_to(root).as_posix(), timeout=timeout,
+                   uses=tuple(uses), settings=tuple(settings), header_lines=frozenset(lines))
+
+    @classmethod
+    def from_path(cls, path: Path) -> Snippet:
+        """A snippet given by path: under a ``snippets`` folder if it has one, else alone."""
+        path = Path(path).resolve()
+        root = next((p for p in path.parents if p.name == "snippets"), path.parent)
+        return cls.load(path, root)
+
+    def shown_code(self) -> str:
+        """The code as readers see it: the file without its header lines."""
+        lines = self.path.read_text(encoding="utf-8").splitlines()
+        kept = [line for number, line in enumerate(lines, 1) if number not in self.header_lines]
+        return "\n".join(kept) + "\n"
+
+    def files(self) -> list[Path]:
+        """Every file whose change can change the run: the snippet, then what it uses."""
+        return [self.path, *self.uses]
+
+    def cache_key(self) -> str:
+        """Everything that changes a run: the files' bytes, the limit, Python and this runner."""
+        digest = hashlib.sha256()
+        parts = [sys.version.encode(), str(float(self.timeout)).encode(), _MACHINERY]
+        for file in self.files():
+            parts += [file.name.encode(), file.read_bytes()]
+        for part in parts:
+            digest.update(part)
+            digest.update(b"\0")
+        return digest.hexdigest()[:32]
+
+
+def _machinery_digest() -> bytes:
+    """The runner's own code: a change to how snippets are run runs them again."""
+    digest = hashlib.sha256(RUNNER_VERSION.encode())
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        if module.name in ("runner.py", "observe.py", "contain.py"):
+            digest.update(module.read_bytes())
+    return digest.digest()
+
+
+_MACHINERY = _machinery_digest()
+
+
+def cache_key(path: Path, timeout: float | None = None) -> str:
+    """The cache key of the snippet at ``path`` (its header's time limit unless one is given)."""
+    snippet = Snippet.from_path(path)
+    if timeout is not None:
+        snippet = dataclasses.replace(snippet, timeout=float(timeout))
+    return snippet.cache_key()
+
+
+def run(target: Snippet | Path | str, timeout: float | None = None) -> Run:
+    """Run ``python3 <snippet>`` in a fresh temporary directory and report what happened.
+
+    ``target`` is a Snippet or a path to one; ``timeout`` overrides its header's time limit.
 
     The snippet gets a new session (so a time-out can kill its whole process group), no stdin,
     one pipe for stdout and stderr (so the output keeps the order of writing, parent and children
     alike), unbuffered UTF-8 output, and its own TMPDIR. Afterwards any process or file it left
     behind is removed and reported.
     """
-    path = Path(path).resolve()
+    snippet = target if isinstance(target, Snippet) else Snippet.from_path(Path(target))
+    path = snippet.path
+    timeout = float(timeout or snippet.timeout)
     with tempfile.TemporaryDirectory(prefix="snippet-") as base:
         cwd, tmp, site = Path(base, "cwd"), Path(base, "tmp"), Path(base, "site")
         for folder in (cwd, tmp, site):
             folder.mkdir()
-        (site / "sitecustomize.py").write_text(_SITECUSTOMIZE)
+        events_file = Path(base, "events.jsonl")
+        (site / "sitecustomize.py").write_text(_SITECUSTOMIZE + _observer_code())
         mark = uuid.uuid4().hex
         env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONUTF8="1", PYTHONDONTWRITEBYTECODE="1",
                    PYTHONIOENCODING="utf-8", TMPDIR=str(tmp), PYTHONPATH=str(site),
-                   **{_ENV_MARK: mark})
+                   SNIPPET_EVENTS=str(events_file), **{_ENV_MARK: mark})
         started = time.monotonic()
         proc = subprocess.Popen(
             [sys.executable, str(path)], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
@@ -168,11 +304,40 @@ def run(path: Path, timeout: float = DEFAULT_TIMEOUT, shown_as: str | None = Non
         out = b"".join(chunks)
         for folder, label in ((cwd, "working directory"), (tmp, "TMPDIR")):
             leftovers += [f"{label}: {p.relative_to(folder)}" for p in sorted(folder.rglob("*"))]
+        events = _load_events(events_file)
     return Run(
-        snippet=shown_as or _shown_as(path), output=out.decode("utf-8", "replace"),
+        snippet=_shown_as(path), output=out.decode("utf-8", "replace"),
         returncode=None if timed_out else proc.returncode, duration=round(duration, 3),
-        timeout=float(timeout), timed_out=timed_out, leftovers=leftovers, finished_at=time.time(),
+        timeout=timeout, timed_out=timed_out, leftovers=leftovers, finished_at=time.time(),
+        events=events,
     )
+
+
+# --- observation: what the run did (docs/_ext/snippetexec/observe.py) ----------------------------
+
+def _observer_code() -> str:
+    """The observation layer's code for sitecustomize, if the layer is present."""
+    try:
+        from . import observe
+    except ImportError:
+        try:
+            import observe  # runner.py run as a script
+        except ImportError:
+            return ""
+    return "\n" + observe.SITE_CODE
+
+
+def _load_events(file: Path) -> list[dict]:
+    """The events the run recorded, in the order they were written."""
+    if not file.is_file():
+        return []
+    events = []
+    for line in file.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            events.append(json.loads(line))
+        except ValueError:
+            continue  # a line cut short by a process killed while writing it
+    return events
 
 
 def _shown_as(path: Path) -> str:
@@ -237,7 +402,7 @@ def _marked(mark: str) -> list[tuple[int, str]]:
 
 
 if __name__ == "__main__":  # python3 docs/_ext/snippetexec/runner.py snippets/x/y.py
-    result = run(Path(sys.argv[1]))
+    result = run(Snippet.from_path(Path(sys.argv[1])))
     print(result.output, end="")
     print(f"--- {result.status} in {result.duration:.2f} s", file=sys.stderr)
     sys.exit(0 if result.ok else 1)

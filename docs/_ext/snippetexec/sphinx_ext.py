@@ -1,21 +1,27 @@
-"""The Sphinx side: sphinx-exec-code's ``exec_code`` directive, made safe, cached, parallel.
+"""The Sphinx side of executed snippets, as one path: pages → records → runs → rendering → report.
 
-- Before Sphinx reads the pages, every snippet they show that has no cached result is run, side
-  by side on all cores (``runner.run``: fresh temporary directory, time limit, nothing left behind).
-- The directive shows the snippet file and the output of that run. The page depends on the file,
-  so editing a snippet re-reads every page that shows it, in both editions.
-- Successful runs are cached on disk, keyed on what changes the output (``runner.cache_key``), so
-  the second edition and later builds reuse them. A failed run is never cached: its pages are read
-  again by the next build, and the failure is reported again.
-- At the end every failure is reported with its file, line and the end of its output, the runs
-  are written as JUnit XML, and the ``snippet-runs`` directive lists them with their run times.
+1. **Pages.** ``{exec_code}`` (sphinx-exec-code's directive name, with our ``run``) shows a snippet
+   file and leaves a placeholder for its output; the ``{output}`` role leaves a placeholder for one
+   labelled value of a run. Both check their input and fail with the page's file and line.
+2. **Records.** ``SnippetCollector`` (an EnvironmentCollector) takes from each doctree Sphinx parsed
+   which snippets the page shows or cites, and where; it refuses any other code block. One record
+   per snippet: the pages and lines, its time limit and the files it uses (runner.Snippet).
+3. **Runs.** Once every page is read, each snippet without a cached result is run, side by side
+   (runner.run). Results are cached under a key of every file the snippet runs; failures are never
+   cached. Pages whose result changed are written again, without being read again.
+4. **Rendering.** When a page is written, its placeholders receive the output and values of the
+   snippet's run, and the "Snippet runs" page its table.
+5. **Report.** At the end: every failure with the pages that show it, a JUnit XML file, and the
+   published runs (``published-<edition>.json``) that the tests check.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import datetime
 import hashlib
+import json
 import os
 import threading
 import time
@@ -25,31 +31,326 @@ from pathlib import Path
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
+from sphinx.environment.collectors import EnvironmentCollector
+from sphinx.locale import get_translation
 from sphinx.util import logging
-from sphinx.util.docutils import SphinxDirective
+from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx_exec_code.sphinx_exec import ExecCode
 from sphinx_exec_code.sphinx_spec import get_specs
 
-from . import pages, runner
+from . import runner
 
 logger = logging.getLogger(__name__)
+CATALOG = "snippetexec"
+_ = get_translation(CATALOG)
 SLOW_NOTICE = 10.0  # seconds after which a running snippet is named in the log
+
+
+# --- 1. pages -----------------------------------------------------------------------------------
+
+class snippet_output(nodes.General, nodes.Element):
+    """Where a snippet's output goes; replaced when the page is written."""
+
+
+class snippet_value(nodes.Inline, nodes.TextElement):
+    """Where one labelled value of a snippet's output goes; replaced when the page is written."""
+
+
+class snippet_runs(nodes.General, nodes.Element):
+    """Where the table of every run goes; replaced when the page is written."""
+
+
+def _load(env, name: str) -> runner.Snippet:
+    snippet = runner.Snippet.load(name, Path(env.config.snippet_dir))
+    for file in snippet.files():
+        env.note_dependency(str(file))
+    return snippet
+
+
+class ExecSnippet(ExecCode):
+    """``exec_code`` with ``:filename:``: the snippet file, then what running it printed."""
+
+    option_spec = dict(ExecCode.option_spec, timeout=directives.unchanged)
+
+    def run(self) -> list[nodes.Node]:
+        if "timeout" in self.options:
+            raise self.error(":timeout: is not a page option: declare the limit once, in the "
+                             "snippet's header (# snippet: timeout = 60)")
+        filename = self.options.get("filename")
+        if self.content or not filename:
+            raise self.error("exec_code needs :filename: and no inline code: every example is a "
+                             "file under snippets/, run by the build")
+        try:
+            snippet = _load(self.env, filename)
+        except runner.SnippetError as error:
+            raise self.error(str(error)) from None
+        code_spec, output_spec = get_specs({k: v for k, v in self.options.items()})
+        code: list[nodes.Node] = []
+        self.create_literal_block(code, snippet.shown_code(), code_spec, 1)
+        for node in code:
+            node["classes"].append("snippet-code")
+            for block in node.findall(nodes.literal_block):
+                block["snippet"] = snippet.name
+        output = snippet_output(snippet=snippet.name, hidden=output_spec.hide,
+                                language=output_spec.language)
+        self.set_source_info(output)
+        return [*code, self._run_it_yourself(snippet), output]
+
+    def _run_it_yourself(self, snippet: runner.Snippet) -> nodes.Node:
+        """A line under the code: the command that runs it from a clone, and a download link."""
+        shown = f"python3 snippets/{snippet.name}"
+        here = Path(self.env.doc2path(self.env.docname)).parent
+        line = nodes.paragraph(classes=["snippet-run"])
+        line += nodes.Text(_("Run it yourself:") + " ")
+        line += nodes.literal(shown, shown)
+        line += nodes.Text(" · ")
+        line += addnodes.download_reference(
+            "", "", nodes.literal(snippet.path.name, _("download")),
+            reftarget=os.path.relpath(snippet.path, here), refdoc=self.env.docname,
+            refexplicit=True, reftype="download", refdomain="")
+        return line
+
+
+class OutputValue(SphinxRole):
+    """``{output}`pipes/x.py#label:``: the rest of the one output line that starts with ``label:``.
+
+    Binds a figure that varies from run to run into the prose: it comes from the published run.
+    """
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        name, sep, prefix = self.text.partition("#")
+        if not sep or not prefix.strip():
+            return self._error("{output} needs `snippet.py#start of the line`")
+        try:
+            snippet = _load(self.env, name.strip())
+        except runner.SnippetError as error:
+            return self._error(str(error))
+        node = snippet_value(self.rawtext, prefix, snippet=snippet.name, prefix=prefix)
+        self.set_source_info(node)
+        return [node], []
+
+    def _error(self, message: str):
+        msg = self.inliner.reporter.error(message, line=self.lineno)
+        return [self.inliner.problematic(self.rawtext, self.rawtext, msg)], [msg]
+
+
+# --- 2. records ---------------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class Shown:
+    """One place a page uses a snippet: shows its code and output, or cites a value of its run."""
+
+    snippet: str
+    line: int
+    how: str  # "shows", "cites" or "runs-table"
+
+
+class SnippetCollector(EnvironmentCollector):
+    """Keeps ``env.snippet_pages`` (docname -> [Shown]) and drives the runs and the rendering."""
+
+    def __init__(self):
+        self.results: Results | None = None
+
+    def enable(self, app) -> None:
+        super().enable(app)
+        app.connect("builder-inited", self.builder_inited)
+        app.connect("env-updated", self.run_missing)
+        app.connect("doctree-resolved", self.render)
+        app.connect("build-finished", self.report)
+
+    # The collector's part: what each page uses, from the doctree Sphinx made of it.
+    def clear_doc(self, app, env, docname: str) -> None:
+        _pages(env).pop(docname, None)
+
+    def merge_other(self, app, env, docnames: set[str], other) -> None:
+        _pages(env).update({d: v for d, v in _pages(other).items() if d in docnames})
+
+    def process_doc(self, app, doctree: nodes.document) -> None:
+        shown = []
+        kinds = (snippet_output, snippet_value, snippet_runs, nodes.literal_block)
+        for node in doctree.findall(lambda n: isinstance(n, kinds)):
+            if isinstance(node, snippet_runs):
+                shown.append(Shown("", node.line or 0, "runs-table"))
+            elif isinstance(node, snippet_output):
+                shown.append(Shown(node["snippet"], node.line or 0, "shows"))
+            elif isinstance(node, snippet_value):
+                shown.append(Shown(node["snippet"], node.line or 0, "cites"))
+            elif "snippet" not in node and not _inside(node, nodes.system_message):
+                logger.error("a code block that is not a snippet: every example on a page is a "
+                             "file under snippets/, shown with {exec_code} and :filename:",
+                             location=node, type="snippet", subtype="not-a-snippet")
+        if shown:
+            _pages(app.env)[app.env.docname] = shown
+        else:
+            _pages(app.env).pop(app.env.docname, None)
+
+    # --- 3. runs ------------------------------------------------------------------------------
+    def builder_inited(self, app) -> None:
+        self.results = Results(Path(app.config.snippet_cache_dir), Path(app.config.snippet_dir))
+
+    def run_missing(self, app, env) -> list[str]:
+        """Run every snippet the pages use that has no good result; return the pages to write."""
+        if not app.config.snippet_execute:
+            return []
+        records = _records(env, self.results)
+        wanted = {key: self.results.snippet(name) for name, (key, _places) in records.items()
+                  if key and not self.results.ok(key)}
+        if wanted:
+            # Most snippets spend their time waiting (on pipes, timers, children): two per core.
+            _run_all(wanted, self.results, app.config.snippet_jobs or 2 * (os.cpu_count() or 1))
+        rewrite = {d for _name, (key, places) in records.items() if key in self.results.ran
+                   for d, _line, _how in places}
+        digest = _runs_digest(env, self.results)
+        if digest != getattr(env, "snippet_runs_digest", None):
+            rewrite |= _runs_pages(env)
+            env.snippet_runs_digest = digest
+        return sorted(rewrite)
+
+    # --- 4. rendering -------------------------------------------------------------------------
+    def render(self, app, doctree: nodes.document, docname: str) -> None:
+        for node in list(doctree.findall(snippet_output)):
+            run = self._run_for(app, node)
+            if node["hidden"]:
+                node.replace_self([])
+                continue
+            printed = run.output if run.ok else f"{run.output}\n[{run.status}]"
+            block = nodes.literal_block(printed, printed, language=node["language"] or "none",
+                                        classes=["snippet-output"])
+            block["snippet"] = node["snippet"]
+            block.source, block.line = node.source, node.line
+            node.replace_self(block)
+        for node in list(doctree.findall(snippet_value)):
+            run = self._run_for(app, node)
+            found = [line[len(node["prefix"]):].strip() for line in run.output.splitlines()
+                     if line.startswith(node["prefix"])]
+            if len(found) != 1:
+                logger.error(f"{{output}} {node['snippet']}#{node['prefix']}: the run printed "
+                             f"{len(found)} lines starting so, not exactly one",
+                             location=node, type="snippet", subtype="value")
+                found = ["?"]
+            node.replace_self(nodes.inline(found[0], found[0], classes=["snippet-value"]))
+        for placeholder in list(doctree.findall(snippet_runs)):
+            placeholder.replace_self(_runs_table(app, docname, self.results))
+
+    def _run_for(self, app, node) -> runner.Run:
+        if not app.config.snippet_execute:
+            return runner.Run(f"snippets/{node['snippet']}", "(not run: snippet_execute is off)",
+                              0, 0.0, 0.0)
+        run = self.results.get(self.results.key(node["snippet"]))
+        if run is None:  # the snippet changed after the run
+            return runner.Run(f"snippets/{node['snippet']}", "", None, 0.0, 0.0,
+                              leftovers=["not run by this build"])
+        return run
+
+    # --- 5. report ----------------------------------------------------------------------------
+    def report(self, app, exception) -> None:
+        if exception is not None or not app.config.snippet_execute:
+            return
+        records = _records(app.env, self.results)
+        failures = 0
+        for name, (key, places) in sorted(records.items()):
+            run = self.results.get(key)
+            if run is not None and run.ok:
+                continue
+            failures += 1
+            where = ", ".join(f"{_relative(app.env.doc2path(d))}:{line}" for d, line, _ in places)
+            why = run.describe() if run else f"snippets/{name}: not run"
+            logger.warning(f"snippet failed (shown at {where}):\n{_printable(why)}",
+                           type="snippet", subtype="failed")
+        folder = _edition_folder(app)
+        if app.config.snippet_report_dir:
+            reports = Path(app.config.snippet_report_dir)
+            _write_junit(reports / f"snippets-{folder}.xml", records, self.results, app.env)
+            _write_published(reports / f"published-{folder}.json", records, self.results, app.env)
+        ran = len(self.results.ran)
+        logger.info(f"snippets: {len(records)} shown, {ran} run by this build, "
+                    f"{len(records) - ran} from the cache, {failures} failed")
+
+
+def _inside(node: nodes.Node, kind) -> bool:
+    while node is not None:
+        if isinstance(node, kind):
+            return True
+        node = node.parent
+    return False
+
+
+def _pages(env) -> dict[str, list[Shown]]:
+    if not hasattr(env, "snippet_pages"):
+        env.snippet_pages = {}
+    return env.snippet_pages
+
+
+def _records(env, results: Results) -> dict[str, tuple[str, list[tuple[str, int, str]]]]:
+    """snippet name -> (cache key, [(docname, line, how)]): one record per snippet.
+
+    The key is computed from the files as they are now, not when the page was read: a change to
+    the runner changes every key without any page changing.
+    """
+    records: dict[str, tuple[str, list]] = {}
+    for docname, shown in sorted(_pages(env).items()):
+        for item in shown:
+            if item.how == "runs-table":
+                continue
+            key, places = records.setdefault(item.snippet, (results.key(item.snippet), []))
+            places.append((docname, item.line, item.how))
+    return records
+
+
+def _relative(path) -> str:
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(runner.ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _edition_folder(app) -> str:
+    try:
+        from editions import edition_of  # one table of editions, in docs/_ext/editions.py
+        return edition_of(app.config).folder
+    except (ImportError, AttributeError):
+        return Path(app.srcdir).name
 
 
 class Results:
     """Runs by cache key: in memory for this build, on disk for the successful ones."""
 
-    def __init__(self, cache_dir: Path):
+    def __init__(self, cache_dir: Path, snippet_dir: Path):
         self.cache_dir = cache_dir
+        self.snippet_dir = snippet_dir
         self.memory: dict[str, runner.Run] = {}
         self.ran: set[str] = set()  # keys run by this build (not taken from the cache)
+        self.snippets: dict[str, runner.Snippet] = {}
+
+    def snippet(self, name: str) -> runner.Snippet:
+        """The snippet as its files are now, read once per build."""
+        if name not in self.snippets:
+            self.snippets[name] = runner.Snippet.load(name, self.snippet_dir)
+        return self.snippets[name]
+
+    def key(self, name: str) -> str:
+        try:
+            return self.snippet(name).cache_key()
+        except runner.SnippetError:
+            return ""  # removed since its page was read: the page is read again and fails
 
     def get(self, key: str) -> runner.Run | None:
         if key not in self.memory:
             file = self.cache_dir / f"{key}.json"
-            if file.is_file():
+            try:
                 self.memory[key] = runner.Run.from_json(file.read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                return None
+            except (OSError, ValueError, TypeError) as error:
+                logger.warning(f"ignoring the unreadable snippet cache entry {file}: {error}",
+                               type="snippet", subtype="cache")
+                return None
         return self.memory.get(key)
+
+    def ok(self, key: str) -> bool:
+        run = self.get(key)
+        return run is not None and run.ok
 
     def put(self, key: str, run: runner.Run) -> None:
         self.memory[key] = run
@@ -61,54 +362,17 @@ class Results:
             tmp.replace(self.cache_dir / f"{key}.json")
 
 
-_results: Results | None = None
-
-
-def _snippet(app, filename: str) -> Path:
-    return Path(app.config.snippet_dir, filename).resolve()
-
-
-def _timeout(app, block_timeout: float | None) -> float:
-    return float(block_timeout or app.config.snippet_timeout)
-
-
-def _key(app, filename: str, timeout: float) -> str | None:
-    path = _snippet(app, filename)
-    return runner.cache_key(path, timeout) if path.is_file() else None
-
-
-# --- before reading: run what is missing, in parallel -------------------------------------------
-
-def run_missing(app, env, docnames) -> None:
-    if not app.config.snippet_execute:
-        return
-    wanted: dict[str, tuple[Path, float]] = {}
-    for docname in docnames:
-        source = Path(env.doc2path(docname))
-        if source.suffix != ".md" or not source.is_file():
-            continue
-        for block in pages.exec_blocks(source.read_text(encoding="utf-8")):
-            timeout = _timeout(app, block.timeout)
-            key = _key(app, block.filename, timeout)
-            if key and _results.get(key) is None:
-                wanted[key] = (_snippet(app, block.filename), timeout)
-    if wanted:
-        # Most snippets spend their time waiting (on pipes, timers, children), so two per core.
-        _run_all(wanted, app.config.snippet_jobs or 2 * (os.cpu_count() or 1))
-
-
-def _run_all(wanted: dict[str, tuple[Path, float]], jobs: int) -> None:
+def _run_all(wanted: dict[str, runner.Snippet], results: Results, jobs: int) -> None:
     total = len(wanted)
     logger.info(f"running {total} snippet(s) on {jobs} worker(s)")
     started: dict[str, float] = {}
     lock = threading.Lock()
 
     def one(key: str) -> runner.Run:
-        path, timeout = wanted[key]
         with lock:
             started[key] = time.monotonic()
         try:
-            return runner.run(path, timeout)
+            return runner.run(wanted[key])
         finally:
             with lock:
                 del started[key]
@@ -116,13 +380,15 @@ def _run_all(wanted: dict[str, tuple[Path, float]], jobs: int) -> None:
     done, failed, noticed, next_report = 0, 0, set(), 0.25
     begin = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(one, key): key for key in sorted(wanted, key=lambda k: wanted[k][0])}
+        # Longest limits first, so that a slow snippet does not start last.
+        order = sorted(wanted, key=lambda k: (-wanted[k].timeout, wanted[k].name))
+        futures = {pool.submit(one, key): key for key in order}
         pending = set(futures)
         while pending:
             finished, pending = concurrent.futures.wait(pending, timeout=1.0)
             for future in finished:
                 run = future.result()
-                _results.put(futures[future], run)
+                results.put(futures[future], run)
                 done += 1
                 failed += not run.ok
             if done / total >= next_report or not pending:
@@ -135,131 +401,62 @@ def _run_all(wanted: dict[str, tuple[Path, float]], jobs: int) -> None:
                         if time.monotonic() - t > SLOW_NOTICE and k not in noticed]
             for key, seconds in slow:
                 noticed.add(key)
-                logger.info(f"snippets: {runner._shown_as(wanted[key][0])} still running after "
-                            f"{seconds:.0f} s (limit {wanted[key][1]:g} s)")
-
-
-# --- the directive ------------------------------------------------------------------------------
-
-class ExecSnippet(ExecCode):
-    """``exec_code`` with ``:filename:``: show the snippet file and what running it printed."""
-
-    option_spec = dict(ExecCode.option_spec, timeout=directives.positive_int)
-
-    def _run(self) -> list[nodes.Node]:
-        options = dict(self.options)
-        block_timeout = options.pop("timeout", None)
-        code_spec, output_spec = get_specs(options)
-        if not code_spec.filename:
-            raise self.error("exec_code needs :filename: here (the code lives in snippets/)")
-        path = _snippet(self.env.app, code_spec.filename)
-        if not path.is_file():
-            raise self.error(f"no snippet {code_spec.filename} in {self.config.snippet_dir}")
-        self.env.note_dependency(str(path))
-        timeout = _timeout(self.env.app, block_timeout)
-        key = runner.cache_key(path, timeout)
-        if self.config.snippet_execute:
-            run = _results.get(key)
-            if run is None:  # not seen by run_missing (should be rare): run it now
-                run = runner.run(path, timeout)
-                _results.put(key, run)
-        else:
-            run = runner.Run(f"snippets/{code_spec.filename}", "(not run: snippet_execute is off)",
-                             0, 0.0, timeout)
-        _pages(self.env).setdefault(self.env.docname, []).append((code_spec.filename, timeout))
-
-        code: list[nodes.Node] = []
-        self.create_literal_block(code, path.read_text(encoding="utf-8"), code_spec, 1)
-        output: list[nodes.Node] = []
-        printed = run.output if run.ok else f"{run.output}\n[{run.status}]"
-        self.create_literal_block(output, printed, output_spec, 1)
-        for group, css in ((code, "snippet-code"), (output, "snippet-output")):
-            for node in group:
-                node["classes"].append(css)
-        return code + [self._run_it_yourself(path, code_spec.filename)] + output
-
-    def _run_it_yourself(self, path: Path, filename: str) -> nodes.Node:
-        """A line under the code: the command that runs it from a clone, and a download link."""
-        label, download = _LABELS[_edition_key(self.config)][5:7]
-        shown = f"python3 snippets/{filename}"
-        here = Path(self.env.doc2path(self.env.docname)).parent
-        line = nodes.paragraph(classes=["snippet-run"])
-        line += nodes.Text(label + " ")
-        line += nodes.literal(shown, shown)
-        line += nodes.Text(" · ")
-        line += addnodes.download_reference(
-            "", "", nodes.literal(path.name, download), reftarget=os.path.relpath(path, here),
-            refdoc=self.env.docname, refexplicit=True, reftype="download", refdomain="")
-        return line
-
-
-def _pages(env) -> dict[str, list[tuple[str, float]]]:
-    """docname -> the (snippet, time limit) pairs it shows, kept in the environment."""
-    if not hasattr(env, "snippet_pages"):
-        env.snippet_pages = {}
-    return env.snippet_pages
+                logger.info(f"snippets: snippets/{wanted[key].name} still running after "
+                            f"{seconds:.0f} s (limit {wanted[key].timeout:g} s)")
 
 
 # --- the runs page ------------------------------------------------------------------------------
 
-class snippet_runs(nodes.General, nodes.Element):
-    """Placeholder, filled in once every page has been read."""
+def _runs_pages(env) -> set[str]:
+    return {d for d, shown in _pages(env).items() if any(s.how == "runs-table" for s in shown)}
 
 
 class SnippetRuns(SphinxDirective):
+    """``{snippet-runs}``: the table of every snippet of the edition, slowest first."""
+
     def run(self) -> list[nodes.Node]:
-        self.env.snippet_runs_pages = getattr(self.env, "snippet_runs_pages", set())
-        self.env.snippet_runs_pages.add(self.env.docname)
-        return [snippet_runs()]
+        node = snippet_runs()
+        self.set_source_info(node)
+        return [node]
 
 
-_LABELS = {
-    "en": ("Snippet", "Page", "Status", "Run time (s)", "Ran at (UTC)", "Run it yourself:",
-           "download"),
-    "zh": ("示例", "页面", "状态", "运行时间（秒）", "运行于（UTC）", "自己运行：", "下载"),
-}
-
-
-def _edition_key(config) -> str:
-    return "zh" if (config.language or "en").startswith("zh") else "en"
-
-
-def _runs_table(app, env) -> list[tuple[str, str, runner.Run | None]]:
-    rows, seen = [], set()
-    for docname, shown in sorted(_pages(env).items()):
-        for filename, timeout in shown:
-            if filename in seen:
-                continue
-            seen.add(filename)
-            key = _key(app, filename, timeout)
-            rows.append((filename, docname, _results.get(key) if key else None))
-    rows.sort(key=lambda row: -(row[2].duration if row[2] else 0))
+def _table_rows(env, results: Results):
+    rows = []
+    for name, (key, places) in _records(env, results).items():
+        shows = [d for d, _, how in places if how == "shows"] or [places[0][0]]
+        rows.append((name, shows[0], results.get(key)))
+    rows.sort(key=lambda row: (-(row[2].duration if row[2] else 0), row[0]))
     return rows
 
 
-def fill_runs_table(app, doctree, docname) -> None:
-    labels = _LABELS[_edition_key(app.config)]
-    for placeholder in doctree.findall(snippet_runs):
-        table = nodes.table(classes=["snippet-runs"])
-        group = nodes.tgroup(cols=5)
-        table += group
-        for width in (40, 20, 14, 12, 20):
-            group += nodes.colspec(colwidth=width)
-        head, body = nodes.thead(), nodes.tbody()
-        group += head
-        group += body
-        head += _row(labels[:5])
-        for filename, page, run in _runs_table(app, app.env):
-            page_ref = nodes.reference("", app.env.titles[page].astext() if page in app.env.titles
-                                       else page, internal=True,
-                                       refuri=app.builder.get_relative_uri(docname, page))
-            if run is None:
-                body += _row([f"snippets/{filename}", page_ref, "not run", "", ""])
-                continue
-            when = datetime.datetime.fromtimestamp(run.finished_at, datetime.UTC)
-            body += _row([f"snippets/{filename}", page_ref, run.status, f"{run.duration:.2f}",
-                          when.strftime("%Y-%m-%d %H:%M")])
-        placeholder.replace_self(table)
+def _runs_digest(env, results: Results) -> str:
+    rows = [(f, p, r.status if r else None, r.duration if r else None)
+            for f, p, r in _table_rows(env, results)]
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def _runs_table(app, docname: str, results: Results) -> nodes.Node:
+    labels = [_("Snippet"), _("Page"), _("Status"), _("Run time (s)"), _("Ran at (UTC)")]
+    table = nodes.table(classes=["snippet-runs"])
+    group = nodes.tgroup(cols=5)
+    table += group
+    for width in (40, 20, 14, 12, 20):
+        group += nodes.colspec(colwidth=width)
+    head, body = nodes.thead(), nodes.tbody()
+    group += head
+    group += body
+    head += _row(labels)
+    for filename, page, run in _table_rows(app.env, results):
+        title = app.env.titles[page].astext() if page in app.env.titles else page
+        page_ref = nodes.reference("", title, internal=True,
+                                   refuri=app.builder.get_relative_uri(docname, page))
+        if run is None:
+            body += _row([f"snippets/{filename}", page_ref, _("not run"), "", ""])
+            continue
+        when = datetime.datetime.fromtimestamp(run.finished_at, datetime.UTC)
+        body += _row([f"snippets/{filename}", page_ref, run.status, f"{run.duration:.2f}",
+                      when.strftime("%Y-%m-%d %H:%M")])
+    return table
 
 
 def _row(cells) -> nodes.row:
@@ -273,108 +470,88 @@ def _row(cells) -> nodes.row:
     return row
 
 
-# --- keeping pages up to date -------------------------------------------------------------------
+# --- reports ------------------------------------------------------------------------------------
 
-def outdated(app, env, added, changed, removed) -> list[str]:
-    """Pages whose snippet has no result yet (edited, failed last time, or cache cleared)."""
-    if not app.config.snippet_execute:
-        return []
-    stale = []
-    for docname, shown in _pages(env).items():
-        for filename, timeout in shown:
-            key = _key(app, filename, timeout)
-            if key is None or _results.get(key) is None or not _results.get(key).ok:
-                stale.append(docname)
-                break
-    digest = _runs_digest(app, env)
-    if digest != getattr(env, "snippet_runs_digest", None):
-        stale += sorted(getattr(env, "snippet_runs_pages", set()))
-    return stale
+_CONTROL = {c: f"\\x{c:02x}" for c in range(32) if chr(c) not in "\n\t"} | {127: "\\x7f"}
 
 
-def _runs_digest(app, env) -> str:
-    rows = [(f, p, r.status if r else None, r.duration if r else None)
-            for f, p, r in _runs_table(app, env)]
-    return hashlib.sha256(repr(rows).encode()).hexdigest()
+def _printable(text: str) -> str:
+    """Text with control characters escaped: safe for a terminal, a log and an XML file."""
+    return text.translate(_CONTROL)
 
 
-def remember_digest(app, env) -> None:
-    env.snippet_runs_digest = _runs_digest(app, env)
-
-
-def purge(app, env, docname) -> None:
-    _pages(env).pop(docname, None)
-    getattr(env, "snippet_runs_pages", set()).discard(docname)
-
-
-def merge(app, env, docnames, other) -> None:
-    _pages(env).update({d: v for d, v in _pages(other).items() if d in docnames})
-    env.snippet_runs_pages = getattr(env, "snippet_runs_pages", set())
-    env.snippet_runs_pages |= getattr(other, "snippet_runs_pages", set()) & set(docnames)
-
-
-# --- the end of the build: report ---------------------------------------------------------------
-
-def report(app, exception) -> None:
-    if exception is not None:
-        return
-    rows = _runs_table(app, app.env)
-    failures = [(f, r) for f, _, r in rows if r is not None and not r.ok]
-    for filename, run in failures:
-        where = ", ".join(str(app.env.doc2path(d)) for d, shown in sorted(_pages(app.env).items())
-                          if any(f == filename for f, _ in shown))
-        logger.warning(f"snippet failed (shown at {where}):\n{run.describe()}", type="snippet")
-    if app.config.snippet_report_dir:
-        _write_junit(Path(app.config.snippet_report_dir) / f"snippets-{app.config.language}.xml",
-                     rows)
-    ran = len(_results.ran)
-    logger.info(f"snippets: {len(rows)} shown, {ran} run by this build, {len(rows) - ran} from the "
-                f"cache, {len(failures)} failed")
-
-
-def _write_junit(file: Path, rows) -> None:
-    suite = ET.Element("testsuite", name="snippets", tests=str(len(rows)))
+def _write_junit(file: Path, records, results: Results, env) -> None:
+    suite = ET.Element("testsuite", name="snippets", tests=str(len(records)))
     failures = 0
-    for filename, page, run in rows:
-        case = ET.SubElement(suite, "testcase", classname=filename.split("/")[0],
-                             name=f"snippets/{filename}",
-                             time=f"{run.duration:.3f}" if run else "0")
-        ET.SubElement(ET.SubElement(case, "properties"), "property", name="page", value=page)
+    for name, (key, places) in sorted(records.items()):
+        run = results.get(key)
+        case = ET.SubElement(suite, "testcase", classname=name.split("/")[0],
+                             name=f"snippets/{name}", time=f"{run.duration:.3f}" if run else "0")
+        properties = ET.SubElement(case, "properties")
+        for docname, line, _how in places:
+            ET.SubElement(properties, "property", name="page",
+                          value=f"{_relative(env.doc2path(docname))}:{line}")
         if run is None:
             ET.SubElement(case, "skipped", message="not run")
-        elif not run.ok:
+            continue
+        if not run.ok:
             failures += 1
-            ET.SubElement(case, "failure", message=run.status).text = run.describe(tail_lines=40)
-        if run is not None:
-            ET.SubElement(case, "system-out").text = run.output
+            ET.SubElement(case, "failure", message=run.status).text = _printable(
+                run.describe(tail_lines=40))
+        ET.SubElement(case, "system-out").text = _printable(run.output)
     suite.set("failures", str(failures))
     file.parent.mkdir(parents=True, exist_ok=True)
     ET.ElementTree(suite).write(file, encoding="utf-8", xml_declaration=True)
 
 
-def init(app) -> None:
-    global _results
-    _results = Results(Path(app.config.snippet_cache_dir))
+def _write_published(file: Path, records, results: Results, env) -> None:
+    """Every snippet of the edition with the pages that use it and the run they publish."""
+    published = {}
+    for name, (key, places) in sorted(records.items()):
+        run = results.get(key)
+        published[name] = {
+            "key": key,
+            "pages": [{"file": _relative(env.doc2path(d)), "line": line, "how": how}
+                      for d, line, how in places],
+            "run": dataclasses.asdict(run) if run else None,
+        }
+    file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = file.with_suffix(f".tmp{os.getpid()}")
+    tmp.write_text(json.dumps(published, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(file)
+
+
+# --- set-up -------------------------------------------------------------------------------------
+
+def _compile_catalog() -> Path:
+    """Compile the extension's own message catalogs (.po → .mo) when they changed."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    locale = Path(__file__).with_name("locale")
+    for po in locale.glob(f"*/LC_MESSAGES/{CATALOG}.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalog = read_po(source)
+            with mo.open("wb") as target:
+                write_mo(target, catalog)
+    return locale
 
 
 def setup(app):
     app.setup_extension("sphinx_exec_code")
-    app.add_config_value("snippet_dir", "snippets", "env")
-    app.add_config_value("snippet_timeout", runner.DEFAULT_TIMEOUT, "env")
+    app.add_config_value("snippet_dir", str(runner.SNIPPETS), "env")
     app.add_config_value("snippet_cache_dir", "_build/snippet-cache", "")
     app.add_config_value("snippet_report_dir", "", "")
     app.add_config_value("snippet_jobs", 0, "")
     app.add_config_value("snippet_execute", True, "env")  # False: show code only (make bench)
+    app.add_message_catalog(CATALOG, str(_compile_catalog()))
     app.add_directive("exec_code", ExecSnippet, override=True)
     app.add_directive("snippet-runs", SnippetRuns)
-    app.add_node(snippet_runs)
-    app.connect("builder-inited", init)
-    app.connect("env-get-outdated", outdated)
-    app.connect("env-before-read-docs", run_missing)
-    app.connect("env-updated", remember_digest)
-    app.connect("env-purge-doc", purge)
-    app.connect("env-merge-info", merge)
-    app.connect("doctree-resolved", fill_runs_table)
-    app.connect("build-finished", report)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True,
-            "env_version": 1}
+    app.add_role("output", OutputValue())
+    for node in (snippet_output, snippet_value, snippet_runs):
+        app.add_node(node)
+    app.add_env_collector(SnippetCollector)
+    return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True,
+            "env_version": 2}
