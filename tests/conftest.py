@@ -34,12 +34,9 @@ try:
 except ImportError:  # the observation layer is not there yet
     Events = list
 
-try:
-    from editions import EDITIONS  # noqa: E402
-    FOLDERS = [e.folder if hasattr(e, "folder") else e for e in EDITIONS]
-    FOLDERS = [f for f in FOLDERS if f in ("en", "zh")] or ["en", "zh"]
-except ImportError:
-    FOLDERS = ["en", "zh"]
+from editions import EDITIONS  # noqa: E402
+
+FOLDERS = [edition.folder for edition in EDITIONS]
 
 
 def pytest_addoption(parser):

@@ -1,6 +1,7 @@
-"""Executed snippets: run each snippet once, safely, and show what it really printed.
+"""Executed snippets: run each snippet once, safely, and show what it really did.
 
-- ``runner``: run one snippet in isolation, with a time limit (no Sphinx; the tests use it too).
-- ``pages``: find the snippets a page shows.
-- ``sphinx_ext``: the Sphinx extension (the ``exec_code`` directive, the cache, the reports).
+- ``runner``: one snippet and its header, run in isolation with a time limit (no Sphinx; the
+  tests use it too).
+- ``observe``: what a run did (processes, signals, pipes, sockets, mappings), recorded as events.
+- ``sphinx_ext``: the Sphinx extension: pages → records → runs → rendering → report.
 """

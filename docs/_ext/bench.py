@@ -18,9 +18,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
+from editions import EDITIONS
+
+ROOT = Path(__file__).resolve().parents[2]
 SPHINX_BUILD = Path(sys.executable).with_name("sphinx-build")
-EDITIONS = {"en": "en", "zh": "zh_CN"}
 
 
 class Site:
@@ -43,7 +44,8 @@ class Site:
         """
         ran = 0
         started = time.monotonic()
-        for folder, language in EDITIONS.items():
+        for edition in EDITIONS:
+            folder, language = edition.folder, edition.language
             if not shared_cache:
                 shutil.rmtree(self.build_dir / "snippet-cache", ignore_errors=True)
             result = subprocess.run(
@@ -66,7 +68,7 @@ class Site:
 
     def run_times(self) -> dict[str, float]:
         cached = (self.build_dir / "snippet-cache").glob("*.json")
-        runs = [json.loads(p.read_text()) for p in cached]
+        runs = [json.loads(p.read_text(encoding="utf-8")) for p in cached]
         return {run["snippet"]: run["duration"] for run in runs}
 
 
