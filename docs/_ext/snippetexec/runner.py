@@ -119,6 +119,7 @@ _HEADER = re.compile(r"^#\s*snippet:\s*([\w-]+)\s*=\s*(.*?)\s*$")
 HEADER_KEYS = {
     "timeout": f"seconds the run may take (default {DEFAULT_TIMEOUT:g}, at most {MAX_TIMEOUT:g})",
     "uses": "other files it runs or reads, relative to its folder",
+    "observe": "what the runner records of what it does: all (default), first N, or off",
 }
 
 
@@ -209,6 +210,10 @@ class Snippet:
         root = next((p for p in path.parents if p.name == "snippets"), path.parent)
         return cls.load(path, root)
 
+    def setting(self, key: str, default: str) -> str:
+        """The value the header gives ``key``, or ``default``."""
+        return dict(self.settings).get(key, default)
+
     def shown_code(self) -> str:
         """The code as readers see it: the file without its header lines."""
         lines = self.path.read_text(encoding="utf-8").splitlines()
@@ -273,7 +278,8 @@ def run(target: Snippet | Path | str, timeout: float | None = None) -> Run:
         mark = uuid.uuid4().hex
         env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONUTF8="1", PYTHONDONTWRITEBYTECODE="1",
                    PYTHONIOENCODING="utf-8", TMPDIR=str(tmp), PYTHONPATH=str(site),
-                   SNIPPET_EVENTS=str(events_file), **{_ENV_MARK: mark})
+                   SNIPPET_EVENTS=str(events_file),
+                   SNIPPET_OBSERVE=snippet.setting("observe", "all"), **{_ENV_MARK: mark})
         started = time.monotonic()
         proc = subprocess.Popen(
             [sys.executable, str(path)], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
