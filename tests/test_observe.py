@@ -380,6 +380,7 @@ def test_events_round_trip_through_plain_dicts():
     assert ev.children(5) == [6] and ev.exit_of(6) == {"signal": "SIGKILL", "core": False}
     assert json.loads(json.dumps(ev)) == ev
     assert str(ev[0]) == "[5] os.fork() = 6"
+    assert observe.Events([dict(ev[0])])[0].result == 6  # as tests/conftest.py builds them
 
 
 @pytest.mark.parametrize("value, expected", [

@@ -1308,6 +1308,10 @@ class Events(list):
         ``text()`` one line per event (``str(event)``), for assertion messages and panels.
     """
 
+    def __init__(self, items=()):
+        """Events from Event objects or plain dicts (as a Run stores them)."""
+        super().__init__(e if isinstance(e, Event) else Event(e) for e in items)
+
     def _new(self, items) -> Events:
         return Events(items)
 
@@ -1466,4 +1470,4 @@ def from_lines(lines) -> Events:
 
 def wrap(items) -> Events:
     """Events from what a Run carries (a list of plain dicts, e.g. read back from the cache)."""
-    return items if isinstance(items, Events) else Events(Event(e) for e in items)
+    return items if isinstance(items, Events) else Events(items)
