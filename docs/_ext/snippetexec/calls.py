@@ -1,0 +1,251 @@
+"""The "Calls made" panel: for each Python call a run made, the system call it became.
+
+The Python side comes from the events of the run the page shows (observe.py). The system-call
+side comes from a second run of the same snippet under ``strace -f``: ptrace changes the timing of
+signals and scheduling, so the output shown never comes from a traced run. The two runs are
+matched process by process (the main process, then children in the order each parent forked
+them) and call by call (the n-th recorded call of a process in both runs). Within the traced run,
+each event the observation layer writes is itself a ``write()`` that strace sees, so the system
+calls a Python call made are exactly those strace logged between that call's event and the
+previous one in the same process (or after it, for calls recorded before they act, like exec).
+
+Plain Python, no Sphinx import.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import shutil
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+# Python call -> the system calls it is made of (only these are shown beside it).
+SYSCALLS = {
+    "os.pipe": {"pipe2", "pipe"}, "os.pipe2": {"pipe2"},
+    "os.fork": {"clone", "clone3", "fork", "vfork"}, "os.forkpty": {"clone", "clone3", "fork"},
+    "subprocess.Popen": {"clone", "clone3", "vfork"}, "os.posix_spawn": {"clone", "clone3",
+                                                                          "vfork"},
+    "os.posix_spawnp": {"clone", "clone3", "vfork"}, "os.exec": {"execve"},
+    "os.waitpid": {"wait4", "waitid"}, "os.wait": {"wait4"}, "os.wait3": {"wait4"},
+    "os.wait4": {"wait4"}, "os.waitid": {"waitid"},
+    "os.read": {"read"}, "os.write": {"write"}, "os.close": {"close"},
+    "os.dup": {"dup", "fcntl"}, "os.dup2": {"dup2", "dup3"}, "os.set_blocking": {"fcntl"},
+    "fcntl.fcntl": {"fcntl"}, "os.mkfifo": {"mknodat", "mknod"}, "os.open": {"openat", "open"},
+    "os.kill": {"kill"}, "os.killpg": {"kill"}, "signal.raise_signal": {"tgkill", "kill"},
+    "signal.pthread_kill": {"tgkill"}, "signal.signal": {"rt_sigaction"},
+    "signal.siginterrupt": {"rt_sigaction"}, "signal.pthread_sigmask": {"rt_sigprocmask"},
+    "signal.sigpending": {"rt_sigpending"}, "signal.sigwait": {"rt_sigtimedwait"},
+    "signal.sigwaitinfo": {"rt_sigtimedwait"}, "signal.sigtimedwait": {"rt_sigtimedwait"},
+    "signal.pause": {"pause", "rt_sigsuspend"}, "signal.alarm": {"alarm", "setitimer"},
+    "signal.setitimer": {"setitimer"}, "os.setsid": {"setsid"}, "os.setpgid": {"setpgid"},
+    "socket.socket": {"socket"}, "socket.socketpair": {"socketpair"}, "socket.bind": {"bind"},
+    "socket.connect": {"connect"}, "socket.connect_ex": {"connect"}, "socket.listen": {"listen"},
+    "socket.accept": {"accept4", "accept"}, "socket.shutdown": {"shutdown"},
+    "socket.close": {"close"}, "socket.send": {"sendto", "send", "write"},
+    "socket.sendall": {"sendto", "send", "write"}, "socket.sendto": {"sendto"},
+    "socket.sendmsg": {"sendmsg"}, "socket.recv": {"recvfrom", "recv", "read"},
+    "socket.recv_into": {"recvfrom", "recv", "read"}, "socket.recvfrom": {"recvfrom"},
+    "socket.recvfrom_into": {"recvfrom"}, "socket.recvmsg": {"recvmsg"},
+    "socket.getsockopt": {"getsockopt"}, "mmap.mmap": {"mmap"},
+    "os._exit": {"exit_group"}, "os.abort": {"tgkill", "rt_sigprocmask"},
+}
+TRACED = sorted(set().union(*SYSCALLS.values()))
+# Recorded before they act: their system calls follow their event.
+BEFORE = {"os.exec", "os._exit", "os.abort"}
+# Bookkeeping events that are not calls a reader made.
+HIDDEN = {"start", "forked", "observe.limit", "observe.truncated"}
+MAX_ROWS = 60  # rows shown per run; the rest is counted
+TRACE_SLOWDOWN, TRACE_GRACE = 4.0, 3.0  # the traced run's limit: 4 x the untraced run + 3 s
+
+
+@dataclass
+class Row:
+    process: str  # "main", "child 1", "child 1.2", "grep"
+    pid: int
+    call: str  # the Python call as recorded: os.read(fd=3, n=100) = 24 b'...'
+    syscalls: list[str]  # what strace logged for it, in the traced run
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def strace() -> str | None:
+    return shutil.which("strace")
+
+
+def command(prefix: Path) -> list[str]:
+    """The strace command line that goes before ``python3 snippet.py``: one log per process."""
+    return [strace() or "strace", "-f", "-ff", "-qq", "-s", "48", "-o", str(prefix),
+            "-e", "trace=" + ",".join(TRACED + ["write"]), "-e", "signal=none"]
+
+
+# --- strace's logs ------------------------------------------------------------------------------
+
+_LINE = re.compile(r"^(?P<name>\w+)\((?P<args>.*)\)\s+=\s+(?P<result>.*)$")
+_MARKER = re.compile(r'^write\(\d+, "\{\\"pid\\":(?P<pid>\d+),')
+
+
+def parse_logs(prefix: Path) -> dict[int, list[tuple[str, str]]]:
+    """inner pid -> [(kind, text)]: 'mark' lines (an event written) and 'call' lines, in order.
+
+    The pid a process has in strace's view may differ from its own view (a PID namespace): the
+    markers carry the process's own pid.
+    """
+    logs, threads = {}, set()
+    for file in sorted(prefix.parent.glob(prefix.name + ".*")):
+        entries, inner = [], None
+        for line in file.read_text(encoding="utf-8", errors="replace").splitlines():
+            if m := _MARKER.match(line):
+                inner = inner or int(m.group("pid"))
+                entries.append(("mark", line))
+            elif _LINE.match(line):
+                entries.append(("call", line))
+        if inner in logs:
+            threads.add(inner)  # several threads of one process: their order is unknown
+        elif inner is not None:
+            logs[inner] = entries
+    return {pid: entries for pid, entries in logs.items() if pid not in threads}
+
+
+def syscalls_by_event(events: list[dict], logs: dict[int, list[tuple[str, str]]]) -> list[list]:
+    """For each event of the traced run, the system-call lines strace logged for it."""
+    per_pid: dict[int, list[int]] = {}
+    for index, event in enumerate(events):
+        per_pid.setdefault(event["pid"], []).append(index)
+    found: list[list[str]] = [[] for _ in events]
+    for pid, entries in logs.items():
+        indexes = per_pid.get(pid, [])
+        # Split the log at its markers: segment k holds the calls before the k-th marker.
+        segments: list[list[str]] = [[]]
+        for kind, text in entries:
+            if kind == "mark":
+                segments.append([])
+            else:
+                segments[-1].append(text)
+        for k, index in enumerate(indexes):
+            call = events[index]["call"]
+            wanted = SYSCALLS.get(call, set())
+            segment = segments[k + 1] if call in BEFORE else segments[k]
+            if call in BEFORE and k + 1 >= len(segments):
+                continue
+            found[index] = [t for t in segment if _LINE.match(t).group("name") in wanted]
+    return found
+
+
+# --- matching the two runs ----------------------------------------------------------------------
+
+def _paths(events: list[dict]) -> dict[int, str]:
+    """pid -> its place in the process tree: "main", "child 1", "child 1.2" (fork order)."""
+    starts = [e for e in events if e["call"] == "start"]
+    main = starts[0]["pid"] if starts else (events[0]["pid"] if events else 0)
+    paths = {main: "main"}
+    children: dict[int, int] = {}
+    for event in events:
+        child = None
+        if event["call"] in ("os.fork", "os.forkpty", "subprocess.Popen", "os.posix_spawn",
+                             "os.posix_spawnp") and "error" not in event:
+            result = event.get("result")
+            child = result[0] if isinstance(result, list) else result
+        if isinstance(child, int) and child > 0 and event["pid"] in paths:
+            n = children[event["pid"]] = children.get(event["pid"], 0) + 1
+            parent = paths[event["pid"]]
+            paths[child] = f"child {n}" if parent == "main" else f"{parent}.{n}"
+    return paths
+
+
+def _signature(event: dict) -> str:
+    """What must be equal for two runs' calls to be the same call: name, arguments, outcome."""
+    return json.dumps([event["call"], event.get("args"), event.get("result"), event.get("error"),
+                       event.get("data")], sort_keys=True)
+
+
+def rows(shown: list[dict], traced: list[dict] | None = None,
+         logs: dict[int, list[tuple[str, str]]] | None = None) -> list[Row]:
+    """The panel's rows: each call of the shown run, with its system calls from the traced run.
+
+    A call gets system calls only when the traced run made the very same call (same arguments,
+    same result) in the process at the same place of the tree; the two runs' sequences of calls
+    are aligned per process, since timing can add or remove calls (a read that got less).
+    """
+    from .observe import Event  # noqa: PLC0415 (observe is optional for the runner)
+
+    shown_paths = _paths(shown)
+    per_path: dict[str, list[int]] = {}
+    for index, event in enumerate(shown):
+        per_path.setdefault(shown_paths.get(event["pid"], f"process {event['pid']}"),
+                            []).append(index)
+    found_for: dict[int, list[str]] = {}
+    if traced is not None and logs is not None:
+        traced_paths = _paths(traced)
+        syscalls = syscalls_by_event(traced, logs)
+        traced_per_path: dict[str, list[int]] = {}
+        for index, event in enumerate(traced):
+            if event["pid"] in traced_paths:
+                traced_per_path.setdefault(traced_paths[event["pid"]], []).append(index)
+        for path, indexes in per_path.items():
+            others = traced_per_path.get(path, [])
+            matcher = difflib.SequenceMatcher(
+                None, [_signature(shown[i]) for i in indexes],
+                [_signature(traced[j]) for j in others], autojunk=False)
+            for block in matcher.get_matching_blocks():
+                for k in range(block.size):
+                    found_for[indexes[block.a + k]] = syscalls[others[block.b + k]]
+    result = []
+    for index, event in enumerate(shown):
+        if event["call"] in HIDDEN:
+            continue
+        path = shown_paths.get(event["pid"], f"process {event['pid']}")
+        text = str(Event(event))
+        text = text[text.index("] ") + 2:] if text.startswith("[") else text
+        result.append(Row(path, event["pid"], text, [_tidy(t) for t in found_for.get(index, [])]))
+    return result
+
+
+def _tidy(line: str) -> str:
+    """strace pads results into a column: one space is enough here."""
+    return re.sub(r"\)\s+= ", ") = ", line)
+
+
+def panel_text(found: list[Row], limit: int = MAX_ROWS) -> list[tuple[str, str, str]]:
+    """(process label, Python call, system calls) triples, at most ``limit`` of them."""
+    out = []
+    for row in found[:limit]:
+        label = f"[{row.process} {row.pid}]"
+        out.append((label, row.call, "; ".join(row.syscalls)))
+    return out
+
+
+def dumps(found: list[Row]) -> str:
+    return json.dumps([row.as_dict() for row in found], ensure_ascii=False)
+
+
+def record(snippet, run) -> None:
+    """Fill ``run.calls`` and ``run.calls_from`` for the run a page shows (runner.Snippet, Run).
+
+    ``calls_from``: "strace" (system calls from a traced second run), or why the panel has the
+    Python calls only: "no-strace", "opt-out" (header ``calls = python``), "trace-failed <status>".
+    """
+    from . import runner  # noqa: PLC0415
+
+    if not run.ok or not run.events:
+        run.calls, run.calls_from = [], "none"
+        return
+    run.calls = [r.as_dict() for r in rows(run.events)][:MAX_ROWS + 1]
+    if snippet.setting("calls", "strace") != "strace":
+        run.calls_from = "opt-out"
+    elif strace() is None:
+        run.calls_from = "no-strace"
+    elif snippet.setting("observe", "all") == "off":
+        run.calls_from = "opt-out"
+    else:
+        # Tracing slows every system call: give the traced run a few times the untraced one.
+        limit = min(snippet.timeout, TRACE_SLOWDOWN * run.duration + TRACE_GRACE)
+        traced = runner.run(snippet, timeout=limit, trace=True)
+        if not traced.ok:
+            run.calls_from = f"trace-failed {traced.status}"
+            return
+        found = rows(run.events, traced.events, traced.strace_logs or {})
+        run.calls = [r.as_dict() for r in found][:MAX_ROWS + 1]
+        run.calls_from = "strace"
