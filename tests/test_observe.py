@@ -88,6 +88,8 @@ def test_pipe_fork_read_write_and_exit_are_recorded_per_process(tmp_path):
     assert ev.calls("os.close", pid=child).where(fd=w)  # the child closed its write end
     assert ev.exit_of(child) == {"exited": 0}
     assert ev.calls("forked", pid=child)[0].args == {"parent": parent}
+    assert pipe.at == "pipe_between_parent_and_child.py:5"  # the snippet's line that made it
+    assert len(ev.made_in("pipe_between_parent_and_child.py")) == len(ev) - 1  # all but start
 
 
 def test_a_fake_that_prints_the_output_leaves_no_ipc_events(tmp_path):
@@ -193,6 +195,8 @@ def test_exec_and_subprocess_link_the_new_program_to_its_parent(tmp_path):
         """)
     assert proc.returncode == 0, proc.stdout
     true, python, sh = ev.children()
+    assert ev.made_in("program.py").calls("os.pipe") == []  # subprocess's own pipes
+    assert ev.calls("os.pipe")  # exist, made by subprocess.py
     spawned = ev.calls("subprocess.Popen")
     assert [e.result for e in spawned] == [true, python]
     assert spawned[0].args["argv"] == ["true"] and ev.exit_of(true) == {"exited": 0}

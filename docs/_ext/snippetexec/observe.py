@@ -28,7 +28,10 @@ Event (one JSON object per line, in the order they happened across all processes
 ``"EAGAIN"``, or an exception class such as ``"KeyboardInterrupt"``). Optional keys: ``obj`` the
 IPC object the call worked on, named as ``/proc/PID/fd`` names it (``"pipe:[81234]"``,
 ``"socket:[81240]"``) or ``"fifo:<path>"``; ``data`` a preview (``repr`` of the first 48 bytes)
-of what was read or written; ``fds`` the descriptors sent or received with SCM_RIGHTS.
+of what was read or written; ``fds`` the descriptors sent or received with SCM_RIGHTS; ``at``
+the line that made the call, ``"file.py:LINE"`` (a snippet's own line, or e.g.
+``"subprocess.py:1753"`` for a pipe subprocess made), so a report can keep the calls a snippet
+wrote itself (``Events.made_in``).
 
 Calls recorded (signal names like ``"SIGUSR1"``; ``status`` below is a decoded wait status:
 ``{"pid": 4121, "exited": 0}``, ``{"pid": .., "signal": "SIGPIPE", "core": false}``,
@@ -175,7 +178,8 @@ def _install() -> None:  # noqa: C901 (one closure on purpose: its state lives i
     # Originals, taken before anything is replaced.
     _write, _read, _fstat, _close = os.write, os.read, os.fstat, os.close
     _readlink, _stat = os.readlink, os.stat
-    here = sys._getframe().f_code.co_filename
+    getframe = sys._getframe
+    here = getframe().f_code.co_filename
 
     # The events descriptor: opened once, moved to a high number (a snippet printing "pipe: read
     # end is fd 3" must still get fd 3), close-on-exec (a Python child opens its own).
@@ -250,6 +254,12 @@ def _install() -> None:  # noqa: C901 (one closure on purpose: its state lives i
             line += ',"error":' + quote(error)
         for key, value in extra.items():
             line += ',"' + key + '":' + enc(value)
+        frame = getframe(1)  # where the call was made: the first frame that is not ours
+        while frame is not None and frame.f_code.co_filename == here:
+            frame = frame.f_back
+        if frame is not None:
+            line += ',"at":' + quote(frame.f_code.co_filename.rpartition("/")[2] + ":"
+                                     + str(frame.f_lineno))
         try:
             _write(out, (line + "}\n").encode("utf-8", "backslashreplace"))
         except OSError:
@@ -1303,6 +1313,7 @@ class Event(dict):
     obj = property(lambda self: self.get("obj"))
     data = property(lambda self: self.get("data"))
     fds = property(lambda self: self.get("fds"))
+    at = property(lambda self: self.get("at"))  # "file.py:LINE" of the Python line that called
 
     def __str__(self) -> str:
         """``[4121] os.read(fd=3, n=100) = 24 b'...'``: one line, for reports and panels."""
@@ -1330,7 +1341,9 @@ class Events(list):
     Selecting:
         ``calls(*names, pid=None)`` events of these calls ("os.fork", "socket.bind"...);
         ``by(pid)``; ``where(**args)`` events whose args match (``where(fd=3)``);
-        ``failed(error=None)`` / ``succeeded()``; ``first(...)``/``one(...)`` as calls() but one.
+        ``failed(error=None)`` / ``succeeded()``; ``made_in("x.py")`` calls made by that file's
+        own lines (not by library code such as subprocess); ``first(...)``/``one(...)`` as
+        calls() but one event.
     Processes:
         ``main`` the snippet's own pid; ``processes()`` {pid: parent pid};
         ``children(pid)`` pids it forked or spawned, in order; ``argv_of(pid)``;
@@ -1364,6 +1377,11 @@ class Events(list):
         missing = object()
         return self._new(e for e in self
                          if all(e.args.get(k, missing) == v for k, v in args.items()))
+
+    def made_in(self, filename: str) -> Events:
+        """Calls made by lines of ``filename`` (a base name: "read_returns_eof.py"), not by the
+        library code it used (subprocess's own pipes, multiprocessing's, asyncio's...)."""
+        return self._new(e for e in self if (e.at or "").rpartition(":")[0] == filename)
 
     def failed(self, error: str | None = None) -> Events:
         return self._new(e for e in self if e.error and (error is None or e.error == error))
