@@ -5,22 +5,25 @@ import signal
 import time
 
 events = []
-sent_at = {}
+phase = {"SIGUSR1 handler": "not running"}
 
 
 def on_usr2(signum, frame):
-    waited = time.monotonic() - sent_at["SIGUSR2"]
-    events.append(f"  SIGUSR2 handler, {'at once' if waited < 0.1 else 'after the work'}")
+    if phase["SIGUSR1 handler"] == "working":
+        events.append("  SIGUSR2 handler, in the middle of the SIGUSR1 handler")
+    else:
+        events.append("  SIGUSR2 handler, after the work, once the mask is restored")
 
 
 def on_usr1(signum, frame, mask: bool):
     if mask:  # what sa_mask = {SIGUSR2} does in C
         old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR2})
-    events.append("  SIGUSR1 handler starts")
-    sent_at["SIGUSR2"] = time.monotonic()
+    phase["SIGUSR1 handler"] = "working"
+    events.append("  SIGUSR1 handler starts, sends SIGUSR2")
     os.kill(os.getpid(), signal.SIGUSR2)  # SIGUSR2 arrives while this handler is running
-    events.append("  SIGUSR1 handler sent SIGUSR2, does 0.2 s of work")
+    events.append("  SIGUSR1 handler does 0.2 s of work")
     time.sleep(0.2)  # stands for the handler's real work
+    phase["SIGUSR1 handler"] = "work done"
     if mask:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)  # the deferred SIGUSR2 comes now
     events.append("  SIGUSR1 handler ends")

@@ -1,19 +1,27 @@
-"""CPU faults become signals: a bad address gives SIGSEGV, a vanished file page SIGBUS."""
+"""CPU faults become signals: SIGSEGV, SIGBUS, SIGFPE; a float division by zero does not trap."""
 
 import ctypes
 import faulthandler
 import mmap
 import os
-import resource
+import platform
 import signal
 import tempfile
+
+libc = ctypes.CDLL(None)
+libm = ctypes.CDLL("libm.so.6")
+libm.pow.restype = ctypes.c_double
+libm.pow.argtypes = [ctypes.c_double, ctypes.c_double]
+FE_DIVBYZERO = 0x04  # from <fenv.h> on x86-64
+FE_ALL_EXCEPT = 0x3D
+PR_SET_DUMPABLE = 4
 
 
 def in_child(fault) -> str:
     """Run fault() in a child and say how the child ended."""
     pid = os.fork()
     if pid == 0:
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  # no core dump, whatever core_pattern says
         faulthandler.disable()
         fault()
         os._exit(0)
@@ -35,9 +43,27 @@ def touch_truncated_mapping():
         m[0]
 
 
+def integer_division_in_c():
+    libc.div(1, 0)  # glibc's div() divides two ints with the CPU's integer division
+
+
+def float_division_trapped():
+    libm.feenableexcept(FE_DIVBYZERO)  # ask the CPU to trap this floating-point exception
+    libm.pow(0.0, -1.0)
+
+
+print(f"machine: {platform.machine()}")
 print(f"reading address 0 through ctypes: {in_child(read_address_zero)}")
 print(f"touching a mapped page past the end of its file: {in_child(touch_truncated_mapping)}")
+print(f"integer division 1 / 0 in C (glibc div()): {in_child(integer_division_in_c)}")
+
+libm.feclearexcept(FE_ALL_EXCEPT)
+result = libm.pow(0.0, -1.0)  # glibc computes this pole error as 1.0 / 0.0
+flag = bool(libm.fetestexcept(FE_DIVBYZERO))
+print(f"float division by zero in C (pow(0.0, -1.0)): returned {result}, "
+      f"FE_DIVBYZERO flag set: {flag}, no signal")
+print(f"the same after feenableexcept(FE_DIVBYZERO): {in_child(float_division_trapped)}")
 try:
-    quotient = 1 // 0  # in C on x86 this traps with SIGFPE; Python checks before dividing
+    quotient = 1 // 0  # Python checks the divisor before dividing
 except ZeroDivisionError as exc:
     print(f"integer division by zero in Python: ZeroDivisionError ({exc}), no signal")

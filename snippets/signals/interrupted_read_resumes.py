@@ -1,19 +1,50 @@
 """PEP 475: a read interrupted by a handled signal is resumed; a handler that raises aborts it."""
 
 import os
+import platform
 import signal
+import threading
+
+READ = {"x86_64": 0, "aarch64": 63}[platform.machine()]  # the read() system call's number
+
+
+def main_thread_in_read(fd: int) -> bool:
+    """True while the main thread sleeps in read(fd, ...), as /proc shows it."""
+    with open(f"/proc/self/task/{os.getpid()}/syscall") as f:
+        fields = f.read().split()
+    return fields[0] == str(READ) and int(fields[1], 16) == fd
+
+
+def wait_until(condition) -> None:
+    pause = threading.Event()
+    while not condition():
+        pause.wait(0.001)
+
 
 handled = []
-signal.signal(signal.SIGUSR1, lambda signum, frame: handled.append("SIGUSR1"))
-
 data_r, data_w = os.pipe()
-pid = os.fork()
-if pid == 0:  # the child interrupts the parent's read, then sends the data
-    os.kill(os.getppid(), signal.SIGUSR1)
-    os.write(data_w, b"data after the signal")
-    os._exit(0)
-print(f"read returned {os.read(data_r, 100)!r}; handler ran: {handled}")
-os.waitpid(pid, 0)
+seen = {}
+
+
+def interrupter(then_write: bool) -> None:
+    """Waits until the main thread blocks in read(), signals it, and maybe writes the data."""
+    wait_until(lambda: main_thread_in_read(data_r))
+    seen["blocked in read() before the signal"] = True
+    signal.pthread_kill(threading.main_thread().ident, signal.SIGUSR1)
+    if then_write:
+        wait_until(lambda: handled and main_thread_in_read(data_r))  # handled, and reading again
+        seen["handler ran, then read() was waiting again"] = True
+        os.write(data_w, b"data after the signal")
+
+
+signal.signal(signal.SIGUSR1, lambda signum, frame: handled.append("SIGUSR1"))
+thread = threading.Thread(target=interrupter, args=(True,))
+thread.start()
+data = os.read(data_r, 100)
+thread.join()
+for what, value in seen.items():
+    print(f"{what}: {value}")
+print(f"read returned {data!r}; handler ran: {handled}")
 
 
 def give_up(signum, frame):
@@ -21,14 +52,12 @@ def give_up(signum, frame):
 
 
 signal.signal(signal.SIGUSR1, give_up)
-pid = os.fork()
-if pid == 0:  # interrupts, and never sends data
-    os.kill(os.getppid(), signal.SIGUSR1)
-    os._exit(0)
+thread = threading.Thread(target=interrupter, args=(False,))  # no data will ever come
+thread.start()
 try:
     os.read(data_r, 100)
 except TimeoutError as exc:
     print(f"read was abandoned: TimeoutError: {exc}")
-os.waitpid(pid, 0)
+thread.join()
 os.close(data_r)
 os.close(data_w)

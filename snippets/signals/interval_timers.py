@@ -1,4 +1,5 @@
 """setitimer: a periodic real-time timer, and CPU timers that stand still while a process sleeps."""
+# snippet: observe = first 50
 
 import select
 import signal

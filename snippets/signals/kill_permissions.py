@@ -1,4 +1,4 @@
-"""Who may signal whom: signal 0 tests a pid, and another user's process is off limits."""
+"""Who may signal whom: signal 0 probes a pid; other users are off limits, except for SIGCONT."""
 
 import errno
 import os
@@ -20,22 +20,46 @@ try:
 except ProcessLookupError as exc:
     print(f"kill(child, 0) after it was reaped: ProcessLookupError {errno.errorcode[exc.errno]}")
 
-if os.getuid() == 0:
-    parent = os.getpid()
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # drop to an unprivileged user, then try to signal the (root) parent
-        os.setgid(65534)
-        os.setuid(65534)
-        try:
-            os.kill(parent, 0)
-            os.write(w, b"allowed")
-        except PermissionError as exc:
-            os.write(w, f"PermissionError {errno.errorcode[exc.errno]}".encode())
-        os._exit(0)
-    os.close(w)
-    print(f"uid 65534 signalling a root process: {os.read(r, 100).decode()}")
+
+def try_kill(target: int, sig: int) -> str:
+    try:
+        os.kill(target, sig)
+        return "allowed"
+    except PermissionError as exc:
+        return f"PermissionError {errno.errorcode[exc.errno]}"
+
+
+# Another user: a child gives up root and signals its parent, which stays root.
+parent = os.getpid()
+r, w = os.pipe()
+pid = os.fork()
+if pid == 0:
     os.close(r)
-    os.waitpid(pid, 0)
+    try:
+        os.setgroups([])
+        os.setgid(65534)
+        os.setuid(65534)  # real, effective and saved user ID all become 65534
+    except PermissionError:
+        os.write(w, b"no\n")
+        os._exit(0)
+    lines = [
+        f"kill(parent, 0): {try_kill(parent, 0)}",
+        f"kill(parent, SIGCONT), same session: {try_kill(parent, signal.SIGCONT)}",
+    ]
+    os.setsid()  # a session of its own
+    lines.append(f"kill(parent, SIGCONT), after setsid(): {try_kill(parent, signal.SIGCONT)}")
+    os.write(w, "\n".join(lines).encode() + b"\n")
+    os._exit(0)
+os.close(w)
+answer = b""
+while chunk := os.read(r, 1024):
+    answer += chunk
+os.close(r)
+os.waitpid(pid, 0)
+if answer == b"no\n":
+    print(f"another user's process: not shown, this run is uid {os.getuid()} and may not switch "
+          "a child to another user (that needs CAP_SETUID)")
 else:
-    print("not running as root: the uid 65534 experiment needs root to switch users")
+    print("another user's process: a child switched to uid 65534, its parent stayed root")
+    for line in answer.decode().splitlines():
+        print(f"  uid 65534 -> root parent, {line}")

@@ -1,4 +1,4 @@
-"""The pending set, printed as a row of 31 bits like the original: block, send, watch, unblock."""
+"""The pending set, printed as a row of 31 bits like the original: block, send, watch, ignore."""
 
 import os
 import signal
@@ -20,7 +20,23 @@ for sig in WATCHED:
 os.kill(os.getpid(), signal.SIGUSR1)
 print(f"{'SIGUSR1 again:':28}{row()}")
 
-for sig in WATCHED:  # ignore them, then unblock: pending signals that are ignored are dropped
-    signal.signal(sig, signal.SIG_IGN)
+# Setting a pending signal to "ignore" discards it at once, even though it is still blocked.
+before = {sig: signal.signal(sig, signal.SIG_IGN) for sig in WATCHED}
+print(f"{'ignored, still blocked:':28}{row()}")
+still_blocked = set(WATCHED) <= signal.pthread_sigmask(signal.SIG_BLOCK, set())
+print(f"still blocked: {still_blocked}")
 signal.pthread_sigmask(signal.SIG_UNBLOCK, WATCHED)
-print(f"{'ignored and unblocked:':28}{row()}")
+for sig, handler in before.items():
+    signal.signal(sig, handler)
+
+# sigpending() is a set: a real-time signal queued twice shows once.
+RT = signal.SIGRTMIN
+signal.pthread_sigmask(signal.SIG_BLOCK, {RT})
+os.kill(os.getpid(), RT)
+os.kill(os.getpid(), RT)
+print(f"SIGRTMIN sent twice, sigpending(): {sorted(s.name for s in signal.sigpending())}")
+queued = 0
+while signal.sigtimedwait({RT}, 0) is not None:
+    queued += 1
+print(f"yet sigtimedwait() took it {queued} times")
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {RT})

@@ -40,6 +40,26 @@ with open(f"/proc/{pid}/stat") as f:
 os.waitpid(pid, 0)
 print(f"after waitpid: /proc entry exists: {os.path.exists(f'/proc/{pid}')}")
 
+# SIGCHLD also reports a child that stops or continues (si_code says which).
+CODES = {os.CLD_EXITED: "CLD_EXITED", os.CLD_KILLED: "CLD_KILLED", os.CLD_DUMPED: "CLD_DUMPED",
+         os.CLD_STOPPED: "CLD_STOPPED", os.CLD_CONTINUED: "CLD_CONTINUED"}
+wait_r, wait_w = os.pipe()
+pid = os.fork()
+if pid == 0:
+    os.read(wait_r, 1)  # never written: it waits until killed
+    os._exit(0)
+while signal.sigtimedwait({signal.SIGCHLD}, 0):  # drop the SIGCHLD of the earlier children
+    pass
+codes = []
+for sig in (signal.SIGSTOP, signal.SIGCONT, signal.SIGKILL):
+    os.kill(pid, sig)
+    info = signal.sigwaitinfo({signal.SIGCHLD})
+    codes.append(f"{sig.name} -> {CODES[info.si_code]}")
+os.waitpid(pid, 0)
+os.close(wait_r)
+os.close(wait_w)
+print(f"SIGCHLD for one child: {', '.join(codes)}")
+
 # With SIGCHLD set to SIG_IGN the kernel reaps children itself: nothing is left to wait for.
 signal.signal(signal.SIGCHLD, signal.SIG_IGN)
 pid = os.fork()

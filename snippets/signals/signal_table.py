@@ -1,27 +1,109 @@
-"""The signal table of the machine running this, built from the signal module at run time."""
+"""The signal table of this machine; each default action found by sending the signal to a child."""
 
+import ctypes
+import os
+import resource
 import signal
+import tempfile
 
-# Default actions are not exposed by Python; these are signal(7)'s, for Linux.
-DEFAULT_ACTION = {
-    "SIGHUP": "Term", "SIGINT": "Term", "SIGQUIT": "Core", "SIGILL": "Core", "SIGTRAP": "Core",
-    "SIGABRT": "Core", "SIGBUS": "Core", "SIGFPE": "Core", "SIGKILL": "Term", "SIGUSR1": "Term",
-    "SIGSEGV": "Core", "SIGUSR2": "Term", "SIGPIPE": "Term", "SIGALRM": "Term", "SIGTERM": "Term",
-    "SIGSTKFLT": "Term", "SIGCHLD": "Ign", "SIGCONT": "Cont", "SIGSTOP": "Stop", "SIGTSTP": "Stop",
-    "SIGTTIN": "Stop", "SIGTTOU": "Stop", "SIGURG": "Ign", "SIGXCPU": "Core", "SIGXFSZ": "Core",
-    "SIGVTALRM": "Term", "SIGPROF": "Term", "SIGWINCH": "Ign", "SIGIO": "Term", "SIGPWR": "Term",
-    "SIGSYS": "Core",
-}
+PR_SET_DUMPABLE = 4
+libc = ctypes.CDLL(None, use_errno=True)
+
+
+def core_files_allowed() -> tuple[bool, str]:
+    """Can a child dump core into a directory of ours? Read the host's settings, change none."""
+    with open("/proc/sys/kernel/core_pattern") as f:
+        pattern = f.read().strip()
+    hard = resource.getrlimit(resource.RLIMIT_CORE)[1]
+    if pattern.startswith("|"):
+        return False, (f"off: core_pattern pipes dumps to {pattern.split()[0][1:]}, "
+                       "outside this snippet's directory")
+    if "/" in pattern or not pattern:
+        return False, f"off: core_pattern {pattern!r} writes outside the working directory"
+    if hard != resource.RLIM_INFINITY and hard < 1 << 20:
+        return False, f"off: the hard RLIMIT_CORE is {hard} bytes"
+    return True, f"on: core_pattern is {pattern!r}, a file name in the dying process's directory"
+
+
+CORE_ALLOWED, CORE_SETTING = core_files_allowed()
+
+
+def wait_for(fd: int) -> None:
+    if not os.read(fd, 1):
+        raise RuntimeError("child ended before it was ready")
+
+
+def child(sig: signal.Signals, folder: str) -> tuple[int, int]:
+    """A child in its own process group, with sig at its default action; waits for a byte."""
+    ready_r, ready_w = os.pipe()
+    go_r, go_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.setpgid(0, 0)  # not an orphaned group: terminal stop signals are not discarded
+        os.chdir(folder)  # where a core file would go
+        if CORE_ALLOWED:
+            hard = resource.getrlimit(resource.RLIMIT_CORE)[1]
+            resource.setrlimit(resource.RLIMIT_CORE, (hard, hard))
+            with open("/proc/self/coredump_filter", "w") as f:
+                f.write("0")  # dump headers only: small core files
+        else:
+            libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  # no dump at all, not even to a pipe
+        if sig not in (signal.SIGKILL, signal.SIGSTOP):
+            signal.signal(sig, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, set())
+        os.write(ready_w, b"!")
+        os.read(go_r, 1)  # a signal that is ignored lets the child get here and exit
+        os._exit(0)
+    os.close(ready_w)
+    os.close(go_r)
+    wait_for(ready_r)
+    os.close(ready_r)
+    return pid, go_w
+
+
+def default_action(sig: signal.Signals, folder: str) -> str:
+    # 1. Send it to a running child, then ask the child to go on.
+    pid, go_w = child(sig, folder)
+    os.kill(pid, sig)
+    try:
+        os.write(go_w, b"!")  # pending signals are acted on before the child can read this
+    except BrokenPipeError:
+        pass  # it is already dead
+    _, status = os.waitpid(pid, os.WUNTRACED)
+    os.close(go_w)
+    if os.WIFSTOPPED(status):
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        return "Stop"
+    if os.WIFSIGNALED(status):
+        cores = os.listdir(folder)
+        for name in cores:
+            os.remove(os.path.join(folder, name))
+        if os.WCOREDUMP(status) and cores:
+            return "Core"
+        return "Term" if CORE_ALLOWED else "Term|Core"
+    # 2. It carried on. Does it resume a stopped child?
+    pid, go_w = child(sig, folder)
+    os.kill(pid, signal.SIGSTOP)
+    os.waitpid(pid, os.WUNTRACED)
+    os.kill(pid, sig)
+    resumed = os.waitpid(pid, os.WCONTINUED | os.WNOHANG)[0] == pid  # SIGCONT acts at once
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    os.close(go_w)
+    return "Cont" if resumed else "Ign"
+
 
 valid = sorted(signal.valid_signals())
 standard = [s for s in valid if s < signal.SIGRTMIN]
-print(f"{'no.':>3}  {'name':10} {'action':6} description")
-for number in standard:
-    name = signal.Signals(number).name
-    print(f"{number:3}  {name:10} {DEFAULT_ACTION.get(name, '?'):6} {signal.strsignal(number)}")
-
-realtime = [s for s in valid if s >= signal.SIGRTMIN]
+with tempfile.TemporaryDirectory() as folder:
+    print(f"{'no.':>3}  {'name':10} {'action':9} description")
+    for sig in standard:
+        print(f"{sig:3}  {sig.name:10} {default_action(sig, folder):9} {signal.strsignal(sig)}")
+    realtime = [s for s in valid if s >= signal.SIGRTMIN]
+    ends = {default_action(signal.SIGRTMIN, folder), default_action(signal.SIGRTMAX, folder)}
 print(f"real-time: SIGRTMIN = {int(signal.SIGRTMIN)} to SIGRTMAX = {int(signal.SIGRTMAX)}, "
-      f"{len(realtime)} signals, default action Term")
+      f"{len(realtime)} signals; SIGRTMIN and SIGRTMAX: {' '.join(sorted(ends))}")
 missing = sorted(set(range(1, int(signal.SIGRTMAX) + 1)) - set(valid))
 print(f"numbers not usable here: {missing}; {len(valid)} valid signals in all")
+print(f"core files: {CORE_SETTING}")

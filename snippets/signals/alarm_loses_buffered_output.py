@@ -1,0 +1,21 @@
+"""SIGALRM's default action kills at once: what print() still held in its buffer is lost."""
+
+import os
+import signal
+import subprocess
+import sys
+
+CHILD = """
+import signal
+for n in range(1, 1001):
+    print(f"line {n}")              # to a pipe, print() fills an 8 KiB buffer first
+signal.setitimer(signal.ITIMER_REAL, 0.01)
+signal.pause()                      # SIGALRM comes; its default action terminates
+"""
+env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # normal buffering
+done = subprocess.run([sys.executable, "-c", CHILD], env=env, capture_output=True, text=True)
+complete = done.stdout.count("\n")
+print(f"the child printed 1000 lines and was killed by {signal.Signals(-done.returncode).name}")
+print(f"the pipe received {len(done.stdout)} bytes: {complete} complete lines, "
+      f"ending with {done.stdout[-12:]!r}")
+print(f"lost with the buffer: {1000 - complete} lines")

@@ -1,0 +1,67 @@
+"""Ctrl+C in a Python program: KeyboardInterrupt by default, a handler of yours, or SIG_DFL."""
+
+import os
+import platform
+import pty
+import signal
+import sys
+import threading
+
+
+def child(mode: str) -> None:
+    """Runs on a new pseudo-terminal; waits for the key and says what happened."""
+    if mode == "a handler":
+        signal.signal(signal.SIGINT, lambda signum, frame: print("SAID handler ran", flush=True))
+    elif mode == "SIG_DFL":
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+    else:  # Python's own: signal.default_int_handler raises KeyboardInterrupt
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    print("READY", flush=True)
+    try:
+        signal.pause()  # waits for a signal
+        print("SAID pause() returned, the program goes on", flush=True)
+    except KeyboardInterrupt:
+        print("SAID KeyboardInterrupt raised in pause()", flush=True)
+    os._exit(0)
+
+
+PAUSE = {"x86_64": "34", "aarch64": "133"}[platform.machine()]  # pause(); arm64: rt_sigsuspend
+
+
+def blocked_in_pause(pid: int) -> bool:
+    with open(f"/proc/{pid}/syscall") as f:
+        return f.read().split()[0] == PAUSE
+
+
+def terminal_output(master: int) -> bytes:
+    """Everything the terminal shows until the child has gone."""
+    data = b""
+    while True:
+        try:
+            chunk = os.read(master, 1024)
+        except OSError:  # EIO: the child has gone, the terminal is closed
+            return data
+        if not chunk:
+            return data
+        data += chunk
+
+
+for mode in ("Python's default", "a handler", "SIG_DFL"):
+    sys.stdout.flush()
+    pid, master = pty.fork()  # the child leads a session; it is the terminal's foreground
+    if pid == 0:
+        child(mode)
+    seen = b""
+    while b"READY" not in seen:
+        seen += os.read(master, 1024)
+    wait = threading.Event()
+    while not blocked_in_pause(pid):  # the key must come while the child waits in pause()
+        wait.wait(0.001)
+    os.write(master, b"\x03")  # Ctrl+C, as typed
+    seen += terminal_output(master)
+    _, status = os.waitpid(pid, 0)
+    os.close(master)
+    said = [line.split("SAID ", 1)[1] for line in seen.decode().splitlines() if "SAID " in line]
+    how = (f"killed by {signal.Signals(os.WTERMSIG(status)).name}" if os.WIFSIGNALED(status)
+           else f"exited with status {os.WEXITSTATUS(status)}")
+    print(f"{mode + ':':17} {'; '.join(said) or 'said nothing'}; {how}")

@@ -1,0 +1,104 @@
+"""SIGHUP: a terminal hung up, and a session leader that exits; nohup makes a job immune."""
+
+import ctypes
+import os
+import pty
+import signal
+import sys
+
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def ended(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"killed by {signal.Signals(os.WTERMSIG(status)).name}"
+    return f"exited with status {os.WEXITSTATUS(status)}"
+
+
+def read_until(fd: int, marker: bytes) -> None:
+    data = b""
+    while marker not in data:
+        chunk = os.read(fd, 1024)
+        if not chunk:
+            raise EOFError(data)
+        data += chunk
+
+
+# 1. The terminal hangs up: the pty's master side is closed.
+sys.stdout.flush()
+pid, master = pty.fork()  # the child leads a new session; the pty is its controlling terminal
+if pid == 0:
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    print("READY", flush=True)
+    os.read(0, 1)  # waits for input from the terminal
+    os._exit(0)
+read_until(master, b"READY")
+os.close(master)  # like closing the terminal window
+print(f"terminal closed: its session leader was {ended(os.waitpid(pid, 0)[1])}")
+
+# 2. The session leader exits while a job is in the foreground.
+# Orphans of our descendants become our children, so that we can wait for them.
+ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+report_r, report_w = os.pipe()
+ping_plain_r, ping_plain_w = os.pipe()
+ping_nohup_r, ping_nohup_w = os.pipe()
+leave_r, leave_w = os.pipe()
+NOHUP_JOB = ("import os, signal; "
+             "ignored = signal.getsignal(signal.SIGHUP) == signal.SIG_IGN; "
+             "os.write(1, f'ready nohup {os.getpid()} {ignored}\\n'.encode()); "
+             "os.read(0, 1); os.write(1, b'alive nohup\\n')")
+sys.stdout.flush()
+leader, master = pty.fork()
+if leader == 0:  # the session leader, like a shell on that terminal
+    signal.signal(signal.SIGTTOU, signal.SIG_IGN)  # needed to hand the terminal over
+    plain = os.fork()
+    if plain == 0:  # a job process with SIGHUP at its default action
+        os.setpgid(0, 0)
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+        os.write(report_w, f"ready plain {os.getpid()}\n".encode())
+        os.read(ping_plain_r, 1)
+        os.write(report_w, b"alive plain\n")
+        os._exit(0)
+    os.setpgid(plain, plain)
+    started_by_nohup = os.fork()
+    if started_by_nohup == 0:  # the same job's second process, started through nohup
+        os.setpgid(0, plain)
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+        for fd, target in ((ping_nohup_r, 0), (report_w, 1), (report_w, 2)):
+            os.dup2(fd, target)  # no terminal on stdio: nohup then writes no nohup.out
+        os.execvp("nohup", ["nohup", sys.executable, "-c", NOHUP_JOB])
+    try:
+        os.setpgid(started_by_nohup, plain)  # as shells do: both sides, whichever runs first
+    except PermissionError:
+        pass  # EACCES: it has already done so and started nohup
+    os.tcsetpgrp(0, plain)  # the job is the terminal's foreground process group
+    os.read(leave_r, 1)
+    os._exit(0)  # the session leader exits: its foreground job gets SIGHUP
+
+for fd in (report_w, ping_plain_r, ping_nohup_r, leave_r):
+    os.close(fd)
+reports = os.fdopen(report_r)
+pids = {}
+try:
+    for _ in range(2):
+        words = reports.readline().split()
+        pids[words[1]] = int(words[2])
+        if words[1] == "nohup":
+            print(f"under nohup, SIGHUP is ignored: {words[3]}")
+    os.write(leave_w, b"!")
+    print(f"session leader {ended(os.waitpid(leader, 0)[1])}")
+    # The hang-up was sent while the leader exited, before it could be waited for.
+    os.write(ping_nohup_w, b"?")
+    print(f"the job's nohup process answers: {reports.readline().strip()!r}")
+    for name in ("plain", "nohup"):
+        print(f"the job's {name} process: {ended(os.waitpid(pids[name], 0)[1])}")
+finally:
+    for pid in pids.values():
+        try:
+            os.kill(pid, signal.SIGKILL)  # nothing may outlive a failure
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+    for fd in (master, ping_plain_w, ping_nohup_w, leave_w):
+        os.close(fd)
+    reports.close()
