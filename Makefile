@@ -40,7 +40,6 @@ endif
 	    -D snippet_report_dir=$(abspath $(BUILDDIR))/reports \
 	    $(SPHINXOPTS) docs/$$ed $(BUILDDIR)/html/$$ed || exit 1; \
 	done
-	cp docs/index.html docs/404.html $(BUILDDIR)/html/
 	@echo "open $(BUILDDIR)/html/index.html"
 
 test: $(STAMP) lint html  ## lint, build both editions, run the tests
@@ -50,7 +49,7 @@ lint: $(STAMP)  ## ruff over snippets, tests, conf.py and the extensions
 	$(BIN)/ruff check .
 
 bench: $(STAMP)  ## time clean, unchanged and one-snippet builds against plain Sphinx
-	$(BIN)/python docs/_ext/snippetexec/bench.py
+	$(BIN)/python docs/_ext/bench.py
 
 linkcheck: $(STAMP)  ## check the external links (needs the network)
 	@$(EDITIONS) | while read -r ed lang; do \

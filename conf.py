@@ -42,6 +42,8 @@ snippet_timeout = 30.0  # seconds; a block may ask for another with :timeout:
 html_theme = "furo"
 html_static_path = [str(ROOT / "docs" / "_static")]
 html_css_files = ["site.css"]
+html_js_files = [("site.js", {"defer": "defer"})]
+html_favicon = str(ROOT / "docs" / "_static" / "favicon.svg")
 templates_path = [str(ROOT / "docs" / "_templates")]
 html_last_updated_fmt = ""  # per-language format, set by the editions extension
 html_copy_source = False
@@ -60,14 +62,16 @@ html_sidebars = {
     ]
 }
 
-# The theme's words that Sphinx's Chinese catalog lacks ("Back to top", ...).
+# The theme's words in Chinese: docs/_locale/zh_CN/LC_MESSAGES/sphinx.po, whose messages are
+# extracted from the templates by `make locale` (docs/_locale/extract.py).
 locale_dirs = [str(ROOT / "docs" / "_locale")]
 
 # -- Hosting ------------------------------------------------------------------------------------
-# Where the site is published (sitemap, link previews). CI sets SITE_URL; a local build points
-# at `make serve`.
-html_baseurl = os.environ.get("SITE_URL", "http://localhost:8000/")
-ogp_site_url = html_baseurl
+# Where the site is published: each edition at <site_url><folder>/ (GitHub Pages: the Pages URL,
+# set by CI through SITE_URL; a local build: `make serve`). On Read the Docs each edition is a
+# project of its own and the URLs come from Read the Docs (docs/_ext/editions.py). Canonical
+# links, og:url, hreflang alternates, the sitemaps and robots.txt are all derived from it.
+site_url = os.environ.get("SITE_URL", "http://localhost:8000/")
 ogp_description_length = 200
 ogp_enable_meta_description = True
 ogp_social_cards = {"enable": False}  # would need matplotlib; the pages have no images to share

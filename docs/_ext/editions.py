@@ -1,24 +1,39 @@
 """Two editions from one conf.py: English (``en``) and Simplified Chinese (``zh_CN``).
 
-``-D language=...`` is applied after conf.py runs, so everything that depends on the language is
-decided here, in event handlers:
-- the edition's title, and the link to the same page in the other edition;
-- the sitemap, which pairs each page with its counterpart;
-- the glossary's Chinese terms as words for the search index;
+``EDITIONS`` is the one table of editions; conf.py, the extensions, the Makefile
+(``python3 docs/_ext/editions.py`` prints "folder language" per line), ``make bench`` and the tests
+read it. ``-D language=...`` is applied after conf.py runs, so everything that depends on the
+language is decided here, in event handlers:
+
+- hosting: each edition's published URL (``site_url`` + folder, or Read the Docs' URL of the
+  edition's own project), so canonical links, ``og:url``, ``hreflang`` alternates, the link to the
+  same page in the other edition and the sitemaps all name real pages; the site's root (the
+  edition chooser, 404 page, sitemap index, robots.txt) is rendered from docs/index.html and
+  docs/404.html beside the editions;
+- the Chinese edition's text: no space between two Chinese characters (source line breaks and
+  the spaces written around term links render as nothing), the theme's words from the catalog in
+  docs/_locale;
+- search: the glossary's terms and synonyms as words of the Chinese index, a scorer that ranks the
+  chapter teaching a glossary term first and the glossary itself after the chapters, and glossary
+  entries whose term and definition read apart in result summaries;
 - Chinese search: Sphinx 9.0 writes ``window.Stemmer = ChineseStemmer`` into language_data.js, a
   name no script defines (sphinx-doc/sphinx#14229), so the zh search page stops with a
   ReferenceError. The Chinese search language ships the English stemmer for Latin words; naming
-  that stemmer fixes the page. Drop ``_ChineseSearch`` when Sphinx is upgraded past the fix.
+  that stemmer fixes the page. Drop ``language_name`` below when Sphinx is upgraded past the fix.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import posixpath
 import re
 import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True)
@@ -30,13 +45,21 @@ class Edition:
     hreflang: str  # BCP 47 tag: <html lang>, hreflang alternates, sitemaps
     title: str  # the site's title in this edition
     name: str  # the edition's name in its own language, as the switch shows it
+    authors: str  # who holds the copyright, as the footer says it
+
+    @property
+    def rtd_language(self) -> str:
+        """The language path Read the Docs gives a project in this language ("zh-cn")."""
+        return self.hreflang.lower()
 
 
 # The one table of editions: conf.py, the extensions, the Makefile, `make bench` and the tests
 # read it. The first one is the default (x-default, and the language of a config without one).
 EDITIONS: tuple[Edition, ...] = (
-    Edition("en", "en", "en", "Linux IPC in Python", "English"),
-    Edition("zh", "zh_CN", "zh-CN", "Linux 进程间通信（Python 版）", "简体中文"),
+    Edition("en", "en", "en", "Linux IPC in Python", "English",
+            "The Linux IPC in Python authors"),
+    Edition("zh", "zh_CN", "zh-CN", "Linux 进程间通信（Python 版）", "简体中文",
+            "《Linux 进程间通信（Python 版）》作者"),
 )
 
 
@@ -46,8 +69,12 @@ def edition_of(config) -> Edition:
 
 
 def by_language(language: str) -> Edition:
+    wanted = language.replace("-", "_").lower()
     for edition in EDITIONS:
-        if edition.language == language or edition.language.split("_")[0] == language:
+        if edition.language.lower() == wanted or edition.rtd_language.replace("-", "_") == wanted:
+            return edition
+    for edition in EDITIONS:
+        if edition.language.split("_")[0] == wanted.split("_")[0]:
             return edition
     return EDITIONS[0]
 
@@ -56,76 +83,419 @@ def by_folder(folder: str) -> Edition:
     return next(edition for edition in EDITIONS if edition.folder == folder)
 
 
-def _chinese_search():
-    from sphinx.search.zh import SearchChinese
+# --- hosting --------------------------------------------------------------------------------------
 
-    class ChineseSearch(SearchChinese):
-        language_name = "English"  # the stemmer that english-stemmer.js defines; see above
+def on_read_the_docs() -> bool:
+    return os.environ.get("READTHEDOCS") == "True" and bool(
+        os.environ.get("READTHEDOCS_CANONICAL_URL"))
 
-    return ChineseSearch
 
+def edition_urls(config) -> dict[str, str]:
+    """folder -> the absolute URL of that edition's home folder, ending in "/".
+
+    Own hosting (GitHub Pages, `make serve`): one site, each edition in its folder under
+    ``site_url``. Read the Docs: each edition is a project of its own, the Chinese one a
+    translation of the English one, served at .../<language>/<version>/.
+    """
+    if on_read_the_docs():
+        here = edition_of(config)
+        url = os.environ["READTHEDOCS_CANONICAL_URL"].rstrip("/") + "/"
+        parts = urlsplit(url)
+        segment = f"/{here.rtd_language}/"
+        if segment not in parts.path:
+            segment = f"/{os.environ.get('READTHEDOCS_LANGUAGE', here.rtd_language)}/"
+        prefix = url[: url.index(parts.path)] if parts.path else url
+        return {e.folder: prefix + parts.path.replace(segment, f"/{e.rtd_language}/", 1)
+                for e in EDITIONS}
+    base = (config.site_url or "http://localhost:8000/").rstrip("/") + "/"
+    return {e.folder: f"{base}{e.folder}/" for e in EDITIONS}
+
+
+def site_root_url(config) -> str | None:
+    """The URL of the site's root (the edition chooser), or None where the host makes its own."""
+    if on_read_the_docs():
+        return None
+    return (config.site_url or "http://localhost:8000/").rstrip("/") + "/"
+
+
+def relative_url(source: str, target: str) -> str:
+    """``target`` relative to the page at ``source`` when both are on one host, else absolute."""
+    src, dst = urlsplit(source), urlsplit(target)
+    if (src.scheme, src.netloc) != (dst.scheme, dst.netloc):
+        return target
+    return posixpath.relpath(dst.path, posixpath.dirname(src.path) or "/") + (
+        "/" if dst.path.endswith("/") and dst.path != "/" else "")
+
+
+def page_urls(config, pagename: str) -> dict[str, str]:
+    """hreflang -> the URL of ``pagename`` in every edition, and "x-default"."""
+    urls = edition_urls(config)
+    alternates = {e.hreflang: f"{urls[e.folder]}{pagename}.html" for e in EDITIONS}
+    root = site_root_url(config)
+    alternates["x-default"] = (root if pagename == "index" and root
+                               else alternates[EDITIONS[0].hreflang])
+    return alternates
+
+
+# --- configuration --------------------------------------------------------------------------------
 
 def configure(app, config) -> None:
     edition = edition_of(config)
     config.html_title = edition.title
     config.project = edition.title
+    if config.author and config.author in config.copyright:
+        config.copyright = config.copyright.replace(config.author, edition.authors)
+    config.author = edition.authors
+    here = edition_urls(config)[edition.folder]
+    config.html_baseurl = here  # canonical links: <base>/<page>.html
+    config.ogp_site_url = here  # og:url
     if edition.language.startswith("zh"):
         import jieba
         from sphinx.search import languages
 
-        languages["zh"] = _chinese_search()
+        _ChineseSearch = _chinese_search()
+        languages["zh"] = _ChineseSearch
         jieba.setLogLevel(logging.WARNING)  # it logs its dictionary loading at DEBUG
-        config.html_search_options = {"dict": str(_glossary_words(app))}
+        groups = _glossary_groups(Path(app.srcdir, "glossary.md"))
+        _ChineseSearch.word_groups = [sorted({w for w in g if _is_cjk_word(w)}) for g in groups]
+        config.html_search_options = {"dict": str(_glossary_words(app, groups))}
 
 
-def _glossary_words(app) -> Path:
-    """A jieba dictionary of the glossary's Chinese terms, so that 有名管道 or 共享映射 are indexed
+def _chinese_search():
+    from sphinx.search.zh import SearchChinese
+
+    class ChineseSearch(SearchChinese):
+        language_name = "English"  # the stemmer that english-stemmer.js defines; see above
+        word_groups: list[list[str]] = []
+
+        def split(self, input: str) -> list[str]:
+            """jieba's words, plus every Chinese wording and synonym of a glossary term that the
+            text contains in any of its wordings: 命名管道 finds the pages about 有名管道, and a
+            term is indexed even where jieba cuts it otherwise (又称命名管道, 非阻塞地)."""
+            words = super().split(input)
+            for group in self.word_groups:
+                if any(word in input for word in group):
+                    words.extend(group)
+            return words
+
+    return ChineseSearch
+
+
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Han characters
+CJK_TEXT = CJK + r"\u3000-\u303f\uff00-\uffef"  # and Chinese punctuation, full-width forms
+
+
+def _is_cjk_word(word: str) -> bool:
+    return bool(word) and re.fullmatch(f"[{CJK}]+", word) is not None
+
+
+def _glossary_groups(glossary: Path) -> list[set[str]]:
+    """Each glossary entry's wordings (its terms, and synonyms its definition names with 又称 or
+    "also called"), and the Chinese runs inside them ("非阻塞 I/O" gives 非阻塞 too)."""
+    groups: list[set[str]] = []
+    lines = glossary.read_text(encoding="utf-8").split("```{glossary}", 1)[-1].splitlines()
+    current: set[str] | None = None
+    for line in lines:
+        if line.startswith("```"):
+            break
+        if not line.strip() or line.startswith(":"):
+            current = None
+            continue
+        if line[0].isspace():  # the definition
+            if current is not None:
+                current |= set(re.findall(rf"又称([{CJK}]+)", line))
+                current |= {m.lower() for m in re.findall(
+                    r"(?:also called|also known as) ([a-z][a-z -]*[a-z])", line)}
+                groups.append(current)
+            current = None
+            continue
+        wording = line.strip()
+        current = (current or set()) | {wording.lower()}
+        current |= set(re.findall(f"[{CJK}]+", wording))
+    return groups
+
+
+def _glossary_words(app, groups: list[set[str]]) -> Path:
+    """A jieba dictionary of the glossary's Chinese words, so that 有名管道 or 共享映射 are indexed
     as words, not only as 有名 + 管道."""
-    glossary = Path(app.srcdir, "glossary.md").read_text(encoding="utf-8")
-    terms = {line.strip() for line in glossary.splitlines()
-             if line and not line[0].isspace() and re.search(r"[\u4e00-\u9fff]", line)
-             and not line.startswith(("#", "本站", "各章"))}
     words = Path(app.doctreedir) / "jieba-glossary.txt"
     words.parent.mkdir(parents=True, exist_ok=True)
-    words.write_text("".join(f"{term.replace(' ', '')} 100000\n" for term in sorted(terms)),
-                     encoding="utf-8")
+    chinese = sorted({w for group in groups for w in group if _is_cjk_word(w)})
+    words.write_text("".join(f"{word} 100000\n" for word in chinese), encoding="utf-8")
     return words
 
 
+# --- Chinese text: no space between two Chinese characters ----------------------------------------
+
+def _cjk_spacing_transform():
+    from docutils import nodes
+    from sphinx.transforms.post_transforms import SphinxPostTransform
+
+    skip = (nodes.FixedTextElement, nodes.literal, nodes.raw, nodes.comment, nodes.math)
+    cjk_before = re.compile(f"[{CJK_TEXT}]$")
+    cjk_after = re.compile(f"^[{CJK_TEXT}]")
+
+    class CJKSpacing(SphinxPostTransform):
+        """Drop whitespace whose neighbours on both sides (across inline markup such as term
+        links) are Chinese: a line break in the source or a space written around a link."""
+
+        default_priority = 900
+
+        def run(self, **kwargs) -> None:
+            if not edition_of(self.config).language.startswith("zh"):
+                return
+            for block in self.document.findall(nodes.TextElement):
+                if isinstance(block, skip) or isinstance(block.parent, nodes.TextElement):
+                    continue
+                self._fix(block)
+
+        def _fix(self, block) -> None:
+            pieces: list[tuple[nodes.Node | None, str]] = []  # (editable Text or None, text)
+            self._collect(block, pieces)
+            text = "".join(t for _, t in pieces)
+            drop = [False] * len(text)
+            for match in re.finditer(r"\s+", text):
+                start, end = match.span()
+                if cjk_before.search(text[:start]) and cjk_after.match(text[end:]):
+                    drop[start:end] = [True] * (end - start)
+            at = 0
+            for node, piece in pieces:
+                here = drop[at:at + len(piece)]
+                at += len(piece)
+                if node is None or not any(here):
+                    continue
+                kept = "".join(ch for ch, gone in zip(piece, here, strict=True) if not gone)
+                parent = node.parent  # by identity: Text nodes are strings, equal ones abound
+                parent[next(i for i, c in enumerate(parent.children) if c is node)] = \
+                    nodes.Text(kept)
+
+        def _collect(self, node, pieces) -> None:
+            for child in node.children:
+                if isinstance(child, nodes.Text):
+                    pieces.append((child, str(child)))
+                elif isinstance(child, skip):
+                    pieces.append((None, child.astext()))
+                elif isinstance(child, nodes.Element):
+                    self._collect(child, pieces)
+
+    return CJKSpacing
+
+
+# --- the first column of a table whose corner is empty holds row headers --------------------------
+
+def _row_header_transform():
+    from docutils import nodes
+    from sphinx.transforms import SphinxTransform
+
+    class RowHeaders(SphinxTransform):
+        """A table whose top-left header cell is empty is a comparison: its first column names
+        the rows, so it renders as row headers (``th``)."""
+
+        default_priority = 500
+
+        def apply(self, **kwargs) -> None:
+            for tgroup in self.document.findall(nodes.tgroup):
+                head = next(iter(tgroup.findall(nodes.thead)), None)
+                colspecs = [c for c in tgroup.children if isinstance(c, nodes.colspec)]
+                if head is None or not colspecs:
+                    continue
+                first = next(iter(head.findall(nodes.entry)), None)
+                if first is not None and not first.astext().strip():
+                    colspecs[0]["stub"] = 1
+
+    return RowHeaders
+
+
+# --- page context: the other edition, alternates, the theme's words -------------------------------
+
 def page_context(app, pagename, templatename, context, doctree) -> None:
-    """Give templates the same page in the other edition (same path, other language folder)."""
     here = edition_of(app.config)
-    up = "../" * (pagename.count("/") + 1)
+    urls = page_urls(app.config, pagename)
+    this_url = urls[here.hreflang]
+    context["edition"] = here
+    context["hreflang_alternates"] = sorted(urls.items())
+    context["site_root_url"] = site_root_url(app.config)
     for other in EDITIONS:
         if other != here:
-            context["other_edition"] = {"url": f"{up}{other.folder}/{pagename}.html",
+            context["other_edition"] = {"url": relative_url(this_url, urls[other.hreflang]),
                                         "name": other.name, "lang": other.hreflang}
+    if pagename in ("search", "genindex"):
+        context["pageurl"] = None  # not pages to index or to name as canonical
+    if "body" in context:
+        # A glossary entry's term, its other wording and its definition read apart in search
+        # result summaries (which take the text of the page).
+        context["body"] = re.sub(r"</dt><d([td])", r"</dt>\n<d\1", context["body"])
+    tree = context.get("furo_navigation_tree")
+    if tree:
+        from sphinx.locale import _
+
+        prefix = _("Toggle navigation of %s") % ""
+        context["furo_navigation_tree"] = tree.replace(
+            'aria-label="Toggle navigation of ', f'aria-label="{prefix}')
+
+
+# --- search: the chapter that teaches a term first, the glossary after the chapters ---------------
+
+SCORER = """\
+var Scorer = {
+  // Sphinx's own weights.
+  objNameMatch: 11, objPartialMatch: 6, objPrio: {0: 15, 1: 5, 2: -5}, objPrioDefault: 0,
+  title: 15, partialTitle: 7, term: 5, partialTerm: 2,
+  // A glossary term (in either language, or a synonym) -> the page that teaches it.
+  teaches: %(teaches)s,
+  query: () => (new URLSearchParams(window.location.search).get("q") || "")
+    .toLowerCase().trim().replace(/\\s+/g, " "),
+  score: (result) => {
+    const [docname, title, anchor, descr, score, filename, kind] = result;
+    const query = Scorer.query();
+    const teacher = Scorer.teaches[query] || Scorer.teaches[query.replace(/ /g, "")];
+    if (docname === teacher) return score + 1000;
+    // The glossary defines every term in a line: it comes after the pages that use the word.
+    if (docname === "glossary") return Math.min(score, %(glossary_cap)s);
+    return score;
+  },
+};
+"""
+
+
+def teaching_pages(env, edition: Edition) -> dict[str, str]:
+    """Every wording of every glossary term (lower case) -> the page that teaches it: the page
+    whose title is the term, else whose section titles name it, else that uses it most."""
+    from docutils import nodes
+    from sphinx import addnodes
+
+    if "glossary" not in env.found_docs:
+        return {}
+    groups = []
+    for item in env.get_doctree("glossary").findall(nodes.definition_list_item):
+        if not isinstance(item.parent.parent, addnodes.glossary):
+            continue
+        words = {t.astext().strip().lower() for t in item.findall(nodes.term)}
+        definition = item.next_node(nodes.definition).astext()
+        words |= set(re.findall(rf"又称([{CJK}]+)", definition))
+        words |= {m.lower() for m in re.findall(
+            r"(?:also called|also known as) ([a-z][a-z -]*[a-z])", definition)}
+        groups.append(words)
+    every_word = {w for g in groups for w in g}
+    pages = sorted(d for d in env.found_docs if d not in ("glossary", "index", "snippet-runs"))
+    texts, titles = {}, {}
+    for docname in pages:
+        tree = env.get_doctree(docname)
+        texts[docname] = tree.astext().lower()
+        titles[docname] = [t.astext().lower() for t in tree.findall(nodes.title)]
+    teaches = {}
+    for words in groups:
+        def weight(docname: str, words: set[str] = words) -> tuple[int, int]:
+            score = 0
+            for word in words:
+                if titles[docname] and titles[docname][0] == word:
+                    score += 10_000
+                score += 100 * sum(word in t for t in titles[docname])
+                score += _count(texts[docname], word, every_word)
+            return score, -pages.index(docname)
+
+        best = max(pages, key=weight)
+        if weight(best)[0] == 0:
+            continue
+        for word in words:
+            teaches[word] = best
+            teaches[word.replace(" ", "")] = best
+    return teaches
+
+
+def _count(text: str, word: str, every_word: set[str]) -> int:
+    """How often ``word`` occurs in ``text``, not counting it inside a longer glossary word
+    (管道 inside 有名管道), as a whole word where it is Latin."""
+    for longer in sorted((w for w in every_word if word in w and w != word), key=len,
+                         reverse=True):
+        text = text.replace(longer, " ")
+    if re.fullmatch(r"[\w /-]+", word, re.ASCII):
+        return len(re.findall(rf"(?<!\w){re.escape(word)}(?!\w)", text))
+    return text.count(word)
+
+
+def install_scorer(app):
+    """Before language_data.js is written: the scorer, with this edition's term map."""
+    indexer = getattr(app.builder, "indexer", None)
+    if indexer is not None:
+        teaches = teaching_pages(app.env, edition_of(app.config))
+        indexer.js_scorer_code = SCORER % {
+            "teaches": json.dumps(teaches, ensure_ascii=False, sort_keys=True),
+            "glossary_cap": 4}
+    return []
+
+
+# --- sitemaps, robots.txt and the site's root -----------------------------------------------------
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
 def write_sitemap(app, exception) -> None:
-    """sitemap.xml for this edition, each page paired with its counterpart (hreflang)."""
+    """sitemap.xml for this edition, each page paired with its counterparts (hreflang); in the
+    site's root, the sitemap index, robots.txt, the edition chooser and the 404 page."""
     if exception is not None or app.builder.format != "html":
         return
-    base = (app.config.html_baseurl or "").rstrip("/") + "/"
     here = edition_of(app.config)
-    urlset = ET.Element("urlset", {"xmlns": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    urlset = ET.Element("urlset", {"xmlns": SITEMAP_NS,
                                    "xmlns:xhtml": "http://www.w3.org/1999/xhtml"})
     for docname in sorted(app.env.found_docs):
+        urls = page_urls(app.config, docname)
         url = ET.SubElement(urlset, "url")
-        ET.SubElement(url, "loc").text = f"{base}{here.folder}/{docname}.html"
-        for edition in EDITIONS:
-            ET.SubElement(url, "xhtml:link", rel="alternate", hreflang=edition.hreflang,
-                          href=f"{base}{edition.folder}/{docname}.html")
+        ET.SubElement(url, "loc").text = urls[here.hreflang]
+        for hreflang, href in sorted(urls.items()):
+            ET.SubElement(url, "xhtml:link", rel="alternate", hreflang=hreflang, href=href)
     ET.indent(urlset)
     ET.ElementTree(urlset).write(Path(app.outdir, "sitemap.xml"), encoding="utf-8",
                                  xml_declaration=True)
+    outdir = Path(app.outdir)
+    root_url = site_root_url(app.config)
+    if root_url is not None and outdir.name == here.folder:
+        write_site_root(outdir.parent, app.config, Path(app.srcdir).parent)
+    elif root_url is None:  # Read the Docs: its own root, sitemap and robots.txt; our 404 page
+        render_page(Path(app.srcdir).parent / "404.html", outdir / "404.html", app.config)
+
+
+def write_site_root(root: Path, config, templates: Path) -> None:
+    root_url = site_root_url(config)
+    urls = edition_urls(config)
+    index = ET.Element("sitemapindex", {"xmlns": SITEMAP_NS})
+    for edition in EDITIONS:
+        ET.SubElement(ET.SubElement(index, "sitemap"), "loc").text = \
+            f"{urls[edition.folder]}sitemap.xml"
+    ET.indent(index)
+    ET.ElementTree(index).write(root / "sitemap.xml", encoding="utf-8", xml_declaration=True)
+    (root / "robots.txt").write_text(f"User-agent: *\nAllow: /\n\nSitemap: {root_url}sitemap.xml\n",
+                                     encoding="utf-8")
+    for name in ("index.html", "404.html"):
+        render_page(templates / name, root / name, config)
+
+
+def render_page(template: Path, target: Path, config) -> None:
+    """docs/index.html and docs/404.html are Jinja templates of their own: the editions and
+    their URLs come from the table above."""
+    import jinja2
+
+    urls = edition_urls(config)
+    page = jinja2.Template(template.read_text(encoding="utf-8"), autoescape=True).render(
+        editions=EDITIONS, urls=urls, root_url=site_root_url(config),
+        favicon=FAVICON_DATA_URL)
+    target.write_text(page, encoding="utf-8")
+
+
+FAVICON = Path(__file__).resolve().parents[1] / "_static" / "favicon.svg"
+FAVICON_DATA_URL = ("data:image/svg+xml," + re.sub(r"\s+", " ", FAVICON.read_text()).strip()
+                    .replace("#", "%23").replace('"', "'")) if FAVICON.is_file() else ""
 
 
 def setup(app):
+    app.add_config_value("site_url", "http://localhost:8000/", "html", types=frozenset({str}))
     app.connect("config-inited", configure)
-    app.connect("html-page-context", page_context)
+    app.connect("html-page-context", page_context, priority=600)  # after furo's
+    app.connect("html-collect-pages", install_scorer)
     app.connect("build-finished", write_sitemap)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.add_post_transform(_cjk_spacing_transform())
+    app.add_transform(_row_header_transform())
+    return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}
 
 
 if __name__ == "__main__":

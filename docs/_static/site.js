@@ -1,0 +1,36 @@
+// Small behaviours the theme lacks.
+(function () {
+  "use strict";
+  // The drawer (☰) and table-of-contents buttons of the phone header are labels of hidden
+  // checkboxes: make Enter and Space open and close them, like a button.
+  document.querySelectorAll("label[role=button][for]").forEach(function (label) {
+    var box = document.getElementById(label.getAttribute("for"));
+    if (!box) return;
+    label.setAttribute("aria-expanded", String(box.checked));
+    box.addEventListener("change", function () { label.setAttribute("aria-expanded", String(box.checked)); });
+    label.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" && event.key !== " ") return;
+      event.preventDefault();
+      box.checked = !box.checked;
+      box.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+  });
+  // Tables: each cell knows its column's name, which a phone shows beside it (site.css).
+  document.querySelectorAll("article table.docutils").forEach(function (table) {
+    var names = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+      return th.textContent.trim();
+    });
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      Array.prototype.forEach.call(row.children, function (cell, i) {
+        if (cell.tagName === "TD" && names[i]) cell.setAttribute("data-label", names[i]);
+      });
+    });
+  });
+  // A diagram that scrolls sideways on a phone can be scrolled with the keyboard too.
+  document.querySelectorAll('article p > img[src$=".svg"]').forEach(function (img) {
+    var box = img.parentElement;
+    box.setAttribute("tabindex", "0");
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", img.getAttribute("alt") || "");
+  });
+})();

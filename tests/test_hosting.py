@@ -1,0 +1,220 @@
+"""The built site as hosts, search engines and readers of the zh edition meet it (no browser).
+
+URLs: every canonical link, og:url, hreflang alternate and sitemap entry names a file of the
+build. The zh edition: no English in the theme's words, no space between Chinese characters.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from bs4 import BeautifulSoup, Comment, Doctype
+
+from conftest import BUILD, DOCS, ROOT
+from editions import EDITIONS, by_folder
+
+HTML = BUILD / "html"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built():
+    if not (HTML / "index.html").is_file():
+        pytest.fail("the site is not built: run `make html` (`make test` builds it first)")
+
+
+def page_names() -> list[str]:
+    return sorted(p.relative_to(DOCS / "en").with_suffix("").as_posix()
+                  for p in (DOCS / "en").rglob("*.md"))
+
+
+def built_pages(folder: str) -> list[Path]:
+    return sorted(p for p in (HTML / folder).rglob("*.html") if "_static" not in p.parts)
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture(scope="module")
+def root_url() -> str:
+    """The base URL the build was made for, as robots.txt announces it."""
+    robots = (HTML / "robots.txt").read_text(encoding="utf-8")
+    return re.search(r"^Sitemap: (\S+)sitemap\.xml$", robots, re.M).group(1)
+
+
+def local_file(url: str, root_url: str) -> Path:
+    """The built file a published URL names (the URL must lie under the site's base URL)."""
+    assert url.startswith(root_url), f"{url} is not under the site's URL {root_url}"
+    rest = urlsplit(url[len(root_url):]).path
+    path = HTML / rest
+    return path / "index.html" if rest == "" or rest.endswith("/") else path
+
+
+def test_the_makefile_reads_the_edition_table():
+    printed = subprocess.run([sys.executable, str(DOCS / "_ext" / "editions.py")],
+                             capture_output=True, text=True, check=True).stdout
+    assert printed.splitlines() == [f"{e.folder} {e.language}" for e in EDITIONS]
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "docs/_ext/editions.py" in makefile and "zh_CN" not in makefile
+
+
+@pytest.mark.parametrize("folder", [e.folder for e in EDITIONS])
+def test_canonical_and_og_url_are_the_page_itself(folder, root_url):
+    for page in page_names():
+        head = soup(HTML / folder / f"{page}.html").head
+        canonical = head.find("link", rel="canonical")["href"]
+        assert canonical == f"{root_url}{folder}/{page}.html", page
+        assert head.find("meta", property="og:url")["content"] == canonical, page
+
+
+@pytest.mark.parametrize("folder", [e.folder for e in EDITIONS])
+def test_every_page_names_its_alternates_and_they_exist(folder, root_url):
+    expected = {e.hreflang for e in EDITIONS} | {"x-default"}
+    for path in built_pages(folder):
+        head = soup(path).head
+        alternates = {link["hreflang"]: link["href"]
+                      for link in head.find_all("link", rel="alternate") if link.get("hreflang")}
+        page = path.relative_to(HTML / folder).with_suffix("").as_posix()
+        if page in ("search", "genindex"):
+            continue
+        assert set(alternates) == expected, path
+        for edition in EDITIONS:
+            assert alternates[edition.hreflang] == f"{root_url}{edition.folder}/{page}.html"
+        for url in alternates.values():
+            assert local_file(url, root_url).is_file(), (path, url)
+
+
+def test_root_sitemap_index_robots_and_edition_sitemaps_name_built_files(root_url):
+    robots = (HTML / "robots.txt").read_text(encoding="utf-8")
+    assert f"Sitemap: {root_url}sitemap.xml" in robots
+    index = ET.parse(HTML / "sitemap.xml").getroot()
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    sitemaps = [loc.text for loc in index.iter(f"{SITEMAP}loc")]
+    assert sitemaps == [f"{root_url}{e.folder}/sitemap.xml" for e in EDITIONS]
+    for url in sitemaps:
+        urlset = ET.parse(local_file(url, root_url)).getroot()
+        locs = [loc.text for loc in urlset.iter(f"{SITEMAP}loc")]
+        assert len(locs) == len(page_names())
+        for entry in urlset.iter(f"{SITEMAP}url"):
+            for link in entry.iter(f"{XHTML}link"):
+                assert local_file(link.get("href"), root_url).is_file(), link.get("href")
+        for loc in locs:
+            assert local_file(loc, root_url).is_file(), loc
+
+
+def test_search_and_index_pages_are_not_indexed_nor_canonical():
+    for edition in EDITIONS:
+        head = soup(HTML / edition.folder / "search.html").head
+        assert head.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+        assert head.find("meta", attrs={"name": "description"})["content"]
+        assert head.find("link", rel="canonical") is None
+        assert soup(HTML / edition.folder / "search.html").find("h1")
+
+
+def test_root_page_offers_both_editions_and_marks_the_chinese_heading(root_url):
+    root = soup(HTML / "index.html")
+    links = {a["data-edition"]: a["href"] for a in root.select("a.edition")}
+    assert links == {e.folder: f"{e.folder}/index.html" for e in EDITIONS}
+    assert root.find("h1").find(lang="zh-CN").get_text() == by_folder("zh").title
+    assert root.head.find("link", rel="canonical")["href"] == root_url
+    assert "navigator.language" not in str(root), "the root page must not redirect by language"
+    not_found = soup(HTML / "404.html")
+    for a in not_found.select("a.home"):
+        assert local_file(a["href"], root_url).is_file()
+
+
+@pytest.mark.parametrize("folder", [e.folder for e in EDITIONS])
+def test_every_page_has_a_favicon(folder):
+    assert (HTML / folder / "_static" / "favicon.svg").is_file()
+    for path in built_pages(folder):
+        head = soup(path).head
+        assert head.find("link", rel=lambda r: r and "icon" in r), path
+    for name in ("index.html", "404.html"):
+        assert soup(HTML / name).head.find("link", rel="icon")["href"].startswith("data:image/svg")
+
+
+def test_comparison_table_row_headers_are_th():
+    for edition in EDITIONS:
+        table = soup(HTML / edition.folder / "choosing.html").find("table")
+        rows = table.find("tbody").find_all("tr")
+        assert rows and all(row.find(["th", "td"]).name == "th" for row in rows)
+
+
+# --- the zh edition in Chinese ------------------------------------------------------------------
+
+# Words allowed in the zh edition's chrome: names, and the switch to the English edition.
+ALLOWED = {"English", "Sphinx", "Furo", "JavaScript", "Python", "Linux", "IPC", "FIFO", "mmap"}
+
+
+def chrome_words(path: Path) -> list[str]:
+    """English words in what a reader or a screen reader meets outside the page's own content:
+    visible text, labels, titles, alternative texts."""
+    page = soup(path)
+    for tag in page(["script", "style", "pre", "code", "kbd", "head"]):
+        tag.decompose()
+    for comment in page.find_all(string=lambda s: isinstance(s, Comment | Doctype)):
+        comment.extract()
+    main = page.select_one("article[role=main]")
+    if main is not None and path.name != "search.html":
+        main.decompose()
+    for title in page.select(".toc-tree a, .sidebar-tree a, .related-pages .title"):
+        title.decompose()  # the titles of the pages and their sections: content, not chrome
+    texts = [s for s in page.find_all(string=True)]
+    for tag in page.find_all(True):
+        texts += [tag.get(a) for a in ("aria-label", "title", "alt", "placeholder") if tag.get(a)]
+    words = set()
+    for text in texts:
+        words |= set(re.findall(r"[A-Za-z][A-Za-z']{2,}", str(text)))
+    return sorted(words - ALLOWED - set(re.findall(r"[A-Za-z]+", by_folder("zh").title)))
+
+
+def test_zh_pages_have_no_english_in_the_theme_words():
+    left = {}
+    for path in built_pages("zh"):
+        if words := chrome_words(path):
+            left[path.relative_to(HTML).as_posix()] = words
+    assert left == {}, f"English left in the zh edition's chrome: {left}"
+
+
+CHINESE = r"\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef"
+
+
+def test_no_space_between_two_chinese_characters_in_zh_text():
+    found = {}
+    for path in built_pages("zh"):
+        if path.name == "genindex.html":
+            continue
+        page = soup(path)
+        for tag in page(["script", "style", "pre", "head"]):
+            tag.decompose()
+        for tag in page(["code", "kbd"]):
+            tag.replace_with("x")  # a literal is not Chinese text
+        for block in page.find_all(["p", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "td", "th",
+                                    "figcaption", "caption"]):
+            hits = re.findall(rf".{{0,6}}[{CHINESE}]\s+[{CHINESE}].{{0,6}}", block.get_text())
+            if hits:
+                found.setdefault(path.relative_to(HTML).as_posix(), []).extend(hits)
+    assert found == {}
+
+
+def test_theme_catalog_is_extracted_from_the_templates_and_translated():
+    result = subprocess.run([sys.executable, str(DOCS / "_locale" / "extract.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_own_templates_were_made_from_the_pinned_furo():
+    import furo
+
+    for template in ("page.html", "partials/icons.html"):
+        text = (DOCS / "_templates" / template).read_text(encoding="utf-8")
+        assert f"furo {furo.__version__}'s" in text, (
+            f"docs/_templates/{template} was copied from another furo: re-copy it")
