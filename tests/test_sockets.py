@@ -1,17 +1,44 @@
-"""The claims of the Local sockets chapter (docs/*/sockets.md), checked by running its snippets."""
+"""The claims of the Local sockets chapter (docs/*/sockets.md), checked on the published runs.
+
+Each test checks what the page says about the output and, through ``out.events``, that the
+snippet really made the sockets, connections and processes the page talks about.
+"""
 
 from __future__ import annotations
+
+
+def at(events, event) -> int:
+    """The position of this very event in the run (events equal in content are told apart)."""
+    return next(i for i, e in enumerate(events) if e is event)
+
+
+def ran_itself(out, name: str) -> bool:
+    """The run's main process is the snippet file itself (not some other program)."""
+    argv = out.events.argv_of(out.events.main) or []
+    return any(arg.endswith(f"snippets/{name}") for arg in argv)
 
 
 def test_a_socketpair_carries_data_both_ways(snippet):
     out = snippet("sockets/socketpair_both_ways.py")
     assert out.line("family:") == "AF_UNIX, type: SOCK_STREAM"
     assert out.line("parent:") == "b'child got ping'"
+    ev = out.events
+    pair = ev.one("socket.socketpair")
+    assert pair.args == {"family": "AF_UNIX", "type": "SOCK_STREAM"}
+    parent_end, child_end = pair.result
+    (child,) = ev.children()
+    # The same socket of each process both sent and received.
+    assert [e.data for e in ev.writes(pid=ev.main, fd=parent_end)] == ["b'ping'"]
+    assert [e.data for e in ev.reads(pid=ev.main, fd=parent_end)] == ["b'child got ping'"]
+    assert [e.data for e in ev.reads(pid=child, fd=child_end)] == ["b'ping'"]
+    assert [e.data for e in ev.writes(pid=child, fd=child_end)] == ["b'child got ping'"]
 
 
 def test_server_and_client_alone_print_their_usage(snippet):
-    assert snippet("sockets/server.py").text.startswith("usage: python3 server.py SOCKET_PATH")
-    assert snippet("sockets/client.py").text.startswith("usage: python3 client.py SOCKET_PATH")
+    for name in ("server.py", "client.py"):
+        out = snippet(f"sockets/{name}")
+        assert out.text.startswith(f"usage: python3 {name} SOCKET_PATH")
+        assert ran_itself(out, f"sockets/{name}") and not out.events.calls("socket.socket")
 
 
 def test_server_binds_a_socket_file_answers_the_client_and_unlinks_it(snippet):
@@ -25,6 +52,16 @@ def test_server_binds_a_socket_file_answers_the_client_and_unlinks_it(snippet):
         "--- client.py (exit status 0)",
         "client: reply b'HELLO, SERVER'",
     ]
+    ev = out.events
+    server, client = ev.children()
+    assert ev.argv_of(server)[1].endswith("sockets/server.py")
+    assert ev.argv_of(client)[1].endswith("sockets/client.py")
+    bound = ev.one("socket.bind", pid=server)
+    connected = ev.one("socket.connect", pid=client)
+    assert bound.args["address"] == connected.args["address"] and connected.ok
+    assert at(ev, ev.one("socket.listen", pid=server)) < at(ev, connected)
+    assert [e.data for e in ev.reads(pid=server) if e.data != "b''"] == ["b'hello, server'"]
+    assert [e.data for e in ev.reads(pid=client) if e.data != "b''"] == ["b'HELLO, SERVER'"]
 
 
 def test_a_stale_path_refuses_connections_and_binds_until_unlinked(snippet):
@@ -33,14 +70,25 @@ def test_a_stale_path_refuses_connections_and_binds_until_unlinked(snippet):
     assert out.line("connect to the stale path:") == "ECONNREFUSED"
     assert out.line("bind to the stale path:") == "EADDRINUSE"
     assert "after unlink, bind works again" in out.lines
+    binds = out.events.calls("socket.bind")
+    assert [b.error for b in binds] == [None, "EADDRINUSE", None]
+    assert out.events.one("socket.connect").error == "ECONNREFUSED"
+    assert len({b.args["address"] for b in binds}) == 1
 
 
-def test_streams_lose_message_boundaries_datagrams_and_seqpackets_keep_them(snippet):
+def test_a_datagram_is_consumed_by_one_receive_and_its_excess_discarded(snippet):
     out = snippet("sockets/message_boundaries.py")
     assert out.line("SOCK_STREAM") == "[b'onetwothree']"
     assert out.line("SOCK_DGRAM") == "[b'one', b'two', b'three']"
     assert out.line("SOCK_SEQPACKET") == "[b'one', b'two', b'three']"
-    assert out.line("recv(2) of b'three':") == "b'th', then b'next'"
+    assert out.line("recvmsg(2) of b'three':") == "b'th', MSG_TRUNC set: True"
+    assert out.line("next recvmsg(100):") == "b'next', MSG_TRUNC set: False"
+    ev = out.events
+    kinds = [e.args["type"] for e in ev.calls("socket.socketpair")]
+    assert kinds == ["SOCK_STREAM", "SOCK_DGRAM", "SOCK_SEQPACKET", "SOCK_DGRAM"]
+    truncated, following = ev.calls("socket.recvmsg")
+    assert (truncated.args["n"], truncated.result, truncated.data) == (2, 2, "b'th'")
+    assert following.data == "b'next'"
 
 
 def test_an_abstract_name_creates_no_file_and_frees_itself(snippet):
@@ -49,19 +97,45 @@ def test_an_abstract_name_creates_no_file_and_frees_itself(snippet):
     assert out.line("files in the working directory:") == "[]"
     assert out.line("server got:") == "b'no file needed'"
     assert "the same name is free again once the socket is closed" in out.lines
+    first, again = out.events.calls("socket.bind")
+    assert first.args["address"].startswith("\0") and first.args == again.args and again.ok
+    assert out.events.one("socket.connect").args["address"] == first.args["address"]
 
 
 def test_the_receiver_reads_a_file_through_a_descriptor_it_never_opened(snippet):
     out = snippet("sockets/pass_descriptor.py")
     assert out.line("child: got") == ("b'here is a file' and a descriptor; "
                                       "it reads 'written by the parent'")
+    assert out.line("child: the received descriptor is inheritable:") == "True"
     assert out.line("parent: child exited with status") == "0"
+    ev = out.events
+    (child,) = ev.children()
+    sent = ev.one("socket.sendmsg", pid=ev.main)
+    received = ev.one("socket.recvmsg", pid=child)
+    assert len(sent.fds) == 1 and len(received.fds) == 1  # SCM_RIGHTS, both ways of the pair
+    assert at(ev, ev.one("os.fork")) < at(ev, sent)  # the file was sent after the fork
 
 
-def test_so_peercred_reports_the_connecting_process(snippet):
+def test_so_peercred_names_the_process_that_connected_even_after_it_is_gone(snippet):
     out = snippet("sockets/peer_credentials.py")
-    assert out.line("peer pid == client pid:") == "True"
+    assert out.line("peer pid == the child that connected:") == "True"
     assert out.line("peer uid == our uid:") == "True, peer gid == our gid: True"
+    assert "the child that connected has exited; its own child holds the connection now" in (
+        out.lines)
+    assert out.line("SO_PEERCRED still names the child that connected:") == (
+        "True; names the process that holds the socket now: False")
+    pidfd = [line for line in out.lines if "SO_PEERPIDFD" in line]
+    assert pidfd in (["the pidfd from SO_PEERPIDFD is readable, so that process has exited: True"],
+                     ["SO_PEERPIDFD: ENOPROTOOPT (needs Linux 6.5)"])
+    ev = out.events
+    (connector,) = ev.children()
+    (heir,) = ev.children(connector)
+    assert ev.one("socket.connect").pid == connector
+    before, after = ev.calls("socket.getsockopt", pid=ev.main)
+    assert before.result["pid"] == after.result["pid"] == connector
+    assert ev.exit_of(connector) == {"exited": 0}
+    assert at(ev, ev.waits(connector)[0]) < at(ev, after)  # asked again once it was reaped
+    assert ev.writes(pid=heir)[0].data == repr(str(heir).encode())  # the heir used the socket
 
 
 def test_socket_file_mode_keeps_other_users_out(snippet):
@@ -71,3 +145,8 @@ def test_socket_file_mode_keeps_other_users_out(snippet):
     assert other in (["another user (uid 65534) connecting: EACCES"],
                      ["not running as root: cannot become another user to try; "
                       "the rule is the same"])
+    ev = out.events
+    assert ev.one("socket.bind").ok
+    if other[0].startswith("another user"):
+        (child,) = ev.children()
+        assert ev.one("socket.connect", pid=child).error == "EACCES"

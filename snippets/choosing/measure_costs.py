@@ -1,18 +1,23 @@
-"""Measure each mechanism on this machine: small-message round trips and a large transfer."""
+"""Measure each mechanism on this machine, fairly: same buffers, same copies, repeated, median."""
 # snippet: timeout = 60
+# snippet: observe = off
+# snippet: calls = python
 
+import fcntl
 import mmap
 import os
 import signal
 import socket
-import sys
+import statistics
 import tempfile
 import time
 
-ROUNDS = 2000  # round trips of a 64-byte message
-TOTAL = 16 * 1024 * 1024  # bytes moved one way for the throughput figure
-CHUNK = 64 * 1024
+ROUNDS = 2000  # round trips of a small message per batch
 MESSAGE = b"x" * 64
+TOTAL = 16 * 1024 * 1024  # bytes moved one way per batch
+CHUNK = 64 * 1024  # size of each write in the transfer
+BUFFER = 256 * 1024  # every channel gets this much room: 4 chunks in flight
+WARMUP, REPEATS = 1, 9  # batches per mechanism: thrown away, then kept
 
 
 def read_exactly(read, n: int) -> bytes:
@@ -25,118 +30,174 @@ def read_exactly(read, n: int) -> bytes:
     return data
 
 
-def child(work) -> int:
-    sys.stdout.flush()
+def write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+class Pipes:
+    """Two pipes (or two FIFOs): one for each direction. Each is resized to BUFFER."""
+
+    def __init__(self, folder: str | None = None):
+        if folder is None:
+            self.down = os.pipe()
+            self.up = os.pipe()
+        else:  # FIFOs: open both ends here, without blocking, then make reads block again
+            ends = []
+            for name in ("down", "up"):
+                path = os.path.join(folder, name)
+                os.mkfifo(path)
+                r = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+                ends.append((r, os.open(path, os.O_WRONLY)))
+                os.set_blocking(r, True)
+                os.unlink(path)  # open ends keep the FIFO working
+            self.down, self.up = ends
+        for _, w in (self.down, self.up):
+            fcntl.fcntl(w, fcntl.F_SETPIPE_SZ, BUFFER)
+        self.buffer = fcntl.fcntl(self.down[1], fcntl.F_GETPIPE_SZ)
+
+    def ends(self, parent: bool):
+        r, w = (self.up[0], self.down[1]) if parent else (self.down[0], self.up[1])
+        return (lambda data: write_all(w, data)), (lambda n: os.read(r, n))
+
+    def close(self):
+        for fd in (*self.down, *self.up):
+            os.close(fd)
+
+
+class Sockets:
+    """A connected pair of Unix stream sockets: a socketpair, or a server and a client on a path."""
+
+    def __init__(self, folder: str | None = None):
+        if folder is None:
+            self.a, self.b = socket.socketpair()
+        else:
+            path = os.path.join(folder, "bench.sock")
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
+                server.bind(path)
+                server.listen()
+                self.a = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                self.a.connect(path)
+                self.b, _ = server.accept()
+            os.unlink(path)
+        for s in (self.a, self.b):  # the kernel doubles the value, for its bookkeeping
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, BUFFER // 2)
+        self.buffer = self.a.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
+
+    def ends(self, parent: bool):
+        s = self.a if parent else self.b
+        return s.sendall, s.recv
+
+    def close(self):
+        self.a.close()
+        self.b.close()
+
+
+class Ring:
+    """One direction through a shared mapping: slots of CHUNK bytes, and a pipe byte per message
+    for "ready" (to the receiver) and "free" (back to the sender)."""
+
+    SLOTS = BUFFER // CHUNK
+
+    def __init__(self):
+        self.memory = mmap.mmap(-1, BUFFER)  # anonymous, MAP_SHARED: inherited across fork
+        self.ready = os.pipe()
+        self.free = os.pipe()
+        self.credits, self.sent, self.received = self.SLOTS, 0, 0
+
+    def send(self, data: bytes) -> None:
+        if self.credits == 0:  # every slot is in use: wait until the receiver frees some
+            self.credits = len(os.read(self.free[0], self.SLOTS))
+        start = self.sent % self.SLOTS * CHUNK
+        self.memory[start:start + len(data)] = data  # copy 1: into the shared memory
+        self.sent += 1
+        self.credits -= 1
+        os.write(self.ready[1], b"!")
+
+    def recv(self, n: int) -> bytes:
+        os.read(self.ready[0], 1)
+        start = self.received % self.SLOTS * CHUNK
+        data = self.memory[start:start + n]  # copy 2: out of it, as read() does from a pipe
+        self.received += 1
+        os.write(self.free[1], b"!")
+        return data
+
+    def close(self):
+        for fd in (*self.ready, *self.free):
+            os.close(fd)
+        self.memory.close()
+
+
+class Mapping:
+    """Two rings, one for each direction."""
+
+    buffer = BUFFER
+
+    def __init__(self, folder: str | None = None):
+        self.down, self.up = Ring(), Ring()
+
+    def ends(self, parent: bool):
+        if parent:
+            return self.down.send, lambda n: self.up.recv(min(n, CHUNK))
+        return self.up.send, lambda n: self.down.recv(min(n, CHUNK))
+
+    def close(self):
+        self.down.close()
+        self.up.close()
+
+
+def in_child(work) -> int:
     pid = os.fork()
     if pid == 0:
+        code = 1
         try:
             work()
+            code = 0
         finally:
-            os._exit(0)
+            os._exit(code)
     return pid
 
 
-def stream_pair(kind: str, folder: str):
-    """Two one-way channels (or one two-way socket) as (parent_send, parent_recv, child_send,
-    child_recv, closers) using plain os.read/os.write or socket calls."""
-    if kind in ("pipe", "FIFO"):
-        if kind == "pipe":
-            down_r, down_w = os.pipe()
-            up_r, up_w = os.pipe()
-        else:
-            paths = [os.path.join(folder, name) for name in ("down", "up")]
-            for path in paths:
-                os.mkfifo(path)
-            down_r = os.open(paths[0], os.O_RDONLY | os.O_NONBLOCK)
-            down_w = os.open(paths[0], os.O_WRONLY)
-            up_r = os.open(paths[1], os.O_RDONLY | os.O_NONBLOCK)
-            up_w = os.open(paths[1], os.O_WRONLY)
-            for fd in (down_r, up_r):
-                os.set_blocking(fd, True)
-        return (lambda b: os.write(down_w, b), lambda n: os.read(up_r, n),
-                lambda b: os.write(up_w, b), lambda n: os.read(down_r, n),
-                lambda: [os.close(fd) for fd in (down_r, down_w, up_r, up_w)])
-    if kind == "socketpair":
-        a, b = socket.socketpair()
-    else:  # a Unix stream socket on a path
-        path = os.path.join(folder, "bench.sock")
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
-            server.bind(path)
-            server.listen()
-            a = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            a.connect(path)
-            b, _ = server.accept()
-        os.unlink(path)
-    return a.sendall, a.recv, b.sendall, b.recv, lambda: (a.close(), b.close())
+def wait(pid: int) -> None:
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"a measuring child failed: status {status}")
 
 
-def measure_stream(kind: str, folder: str) -> tuple[float, float]:
-    p_send, p_recv, c_send, c_recv, close = stream_pair(kind, folder)
+def batch(channel_type, folder: str) -> tuple[float, float]:
+    """One batch: ROUNDS round trips, then TOTAL bytes one way. Returns (seconds, bytes/s)."""
+    channel = channel_type(folder) if channel_type is not Mapping else Mapping()
 
     def echo():
+        send, recv = channel.ends(parent=False)
         for _ in range(ROUNDS):
-            c_send(read_exactly(c_recv, len(MESSAGE)))
+            send(read_exactly(recv, len(MESSAGE)))
         received = 0
         while received < TOTAL:
-            received += len(c_recv(CHUNK))
-        c_send(b"done")
+            received += len(recv(CHUNK))  # every byte is copied out, as a reader would
+        send(b"done")
 
-    pid = child(echo)
+    pid = in_child(echo)
+    send, recv = channel.ends(parent=True)
     start = time.perf_counter()
     for _ in range(ROUNDS):
-        p_send(MESSAGE)
-        read_exactly(p_recv, len(MESSAGE))
+        send(MESSAGE)
+        read_exactly(recv, len(MESSAGE))
     latency = (time.perf_counter() - start) / ROUNDS
     block = b"y" * CHUNK
     start = time.perf_counter()
     for _ in range(TOTAL // CHUNK):
-        p_send(block)
-    read_exactly(p_recv, 4)
+        send(block)
+    read_exactly(recv, 4)  # the child has received everything
     throughput = TOTAL / (time.perf_counter() - start)
-    os.waitpid(pid, 0)
-    close()
+    wait(pid)
+    channel.close()
     return latency, throughput
 
 
-def measure_mapping(folder: str) -> tuple[float, float]:
-    """Data goes through a shared anonymous mapping; a pipe byte says "your turn"."""
-    shared = mmap.mmap(-1, CHUNK)
-    down_r, down_w = os.pipe()
-    up_r, up_w = os.pipe()
-
-    def echo():
-        for _ in range(ROUNDS):
-            os.read(down_r, 1)  # the parent wrote a message into the mapping
-            shared[64:128] = shared[0:64]  # answer in place
-            os.write(up_w, b"!")
-        for _ in range(TOTAL // CHUNK):
-            os.read(down_r, 1)  # a chunk is ready; consume it
-            os.write(up_w, b"!")  # the buffer is free again
-
-    pid = child(echo)
-    start = time.perf_counter()
-    for _ in range(ROUNDS):
-        shared[0:64] = MESSAGE
-        os.write(down_w, b"!")
-        os.read(up_r, 1)
-    latency = (time.perf_counter() - start) / ROUNDS
-    block = b"y" * CHUNK
-    start = time.perf_counter()
-    for _ in range(TOTAL // CHUNK):
-        shared[:] = block
-        os.write(down_w, b"!")
-        os.read(up_r, 1)
-    throughput = TOTAL / (time.perf_counter() - start)
-    os.waitpid(pid, 0)
-    for fd in (down_r, down_w, up_r, up_w):
-        os.close(fd)
-    shared.close()
-    return latency, throughput
-
-
-def measure_signal() -> float:
-    """SIGUSR1 back and forth; both sides block it and take it with sigwait (no handler)."""
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
+def signal_batch(_type, _folder) -> tuple[float, None]:
+    """ROUNDS round trips of SIGUSR1: both sides block it and take it with sigwait (no handler)."""
     parent = os.getpid()
 
     def pong():
@@ -144,38 +205,91 @@ def measure_signal() -> float:
             signal.sigwait({signal.SIGUSR1})
             os.kill(parent, signal.SIGUSR1)
 
-    pid = child(pong)
+    pid = in_child(pong)
     start = time.perf_counter()
     for _ in range(ROUNDS):
         os.kill(pid, signal.SIGUSR1)
         signal.sigwait({signal.SIGUSR1})
     latency = (time.perf_counter() - start) / ROUNDS
-    os.waitpid(pid, 0)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGUSR1})
-    return latency
+    wait(pid)
+    return latency, None
 
 
+MECHANISMS = {  # name: (how to measure one batch, channel type, needs a folder)
+    "pipe": (batch, Pipes, False),
+    "FIFO": (batch, Pipes, True),
+    "socketpair": (batch, Sockets, False),
+    "Unix stream socket": (batch, Sockets, True),
+    "shared mapping + pipe": (batch, Mapping, False),
+    "signal (SIGUSR1)": (signal_batch, None, False),
+}
+
+# Both processes of every measurement run on one CPU: the figures then measure the mechanism,
+# not how quickly the machine wakes a process up on another CPU, which varies far more.
+cpu = min(os.sched_getaffinity(0))
+os.sched_setaffinity(0, {cpu})  # children inherit it, like the signal mask below
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})  # before any fork: children inherit
+samples = {name: [] for name in MECHANISMS}
+buffers = {}
+names = list(MECHANISMS)
 with tempfile.TemporaryDirectory() as folder:
-    results = {kind: measure_stream(kind, folder)
-               for kind in ("pipe", "FIFO", "socketpair", "Unix stream socket")}
-    results["shared mapping + pipe"] = measure_mapping(folder)
-    results["signal (SIGUSR1)"] = (measure_signal(), None)
+    for repeat in range(WARMUP + REPEATS):
+        shift = repeat % len(names)  # a different order in every repeat
+        for name in names[shift:] + names[:shift]:
+            measure, channel_type, needs_folder = MECHANISMS[name]
+            result = measure(channel_type, folder if needs_folder else None)
+            if repeat >= WARMUP:
+                samples[name].append(result)
+    for name, (_, channel_type, needs_folder) in MECHANISMS.items():
+        if channel_type:
+            channel = channel_type(folder if needs_folder else None)
+            buffers[name] = channel.buffer
+            channel.close()
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGUSR1})
 
-print(f"{ROUNDS} round trips of {len(MESSAGE)} bytes; {TOTAL // 2**20} MiB one way in "
-      f"{CHUNK // 1024} KiB pieces")
+
+def summary(values: list[float]) -> tuple[float, float, float]:
+    return statistics.median(values), min(values), max(values)
+
+
+latency = {name: summary([s[0] * 1e6 for s in runs]) for name, runs in samples.items()}
+rate = {name: summary([s[1] / 1e6 for s in runs]) for name, runs in samples.items()
+        if runs[0][1] is not None}
+
+print(f"Each figure: the median of {REPEATS} batches (after {WARMUP} warm-up batch), "
+      f"with the fastest and the slowest batch.")
+print(f"Round trip: {ROUNDS} messages of {len(MESSAGE)} bytes there and back per batch.")
+print(f"Throughput: {TOTAL // 2**20} MiB one way per batch, in writes of {CHUNK // 1024} KiB, "
+      f"every byte copied into the channel and out of it.")
+print("Room in each channel (bytes): "
+      + ", ".join(f"{name} {size}" for name, size in buffers.items()))
 print()
-print(f"{'mechanism':24} {'round trip (µs)':>16} {'throughput (MB/s)':>18}")
-for name, (latency, throughput) in results.items():
-    rate = f"{throughput / 1e6:18.0f}" if throughput else f"{'(carries no data)':>18}"
-    print(f"{name:24} {latency * 1e6:16.1f} {rate}")
+print(f"{'':22} {'round trip (µs)':<24} {'throughput (MB/s)'}")
+print(f"{'mechanism':22} {'median  fastest-slowest':<24} {'median  slowest-fastest'}")
+for name, (median, low, high) in latency.items():
+    if name in rate:
+        r_median, r_low, r_high = rate[name]
+        rate_text = f"{r_median:6.0f}  {r_low:.0f}-{r_high:.0f}"
+    else:
+        rate_text = "  (carries no data)"
+    print(f"{name:22} {median:6.1f}  {f'{low:.1f}-{high:.1f}':<15} {rate_text}")
 
 print()
-print("round trip, shorter is better")
-longest = max(latency for latency, _ in results.values())
-for name, (latency, _) in results.items():
-    print(f"  {name:24} {'█' * max(1, round(40 * latency / longest))} {latency * 1e6:.1f} µs")
-print("throughput, longer is better")
-fastest = max(rate for _, rate in results.values() if rate)
-for name, (_, rate) in results.items():
-    if rate:
-        print(f"  {name:24} {'█' * max(1, round(40 * rate / fastest))} {rate / 1e6:.0f} MB/s")
+print("round trip, median, shorter is better")
+longest = max(median for median, _, _ in latency.values())
+for name, (median, _, _) in latency.items():
+    print(f"  {name:22} {'█' * max(1, round(40 * median / longest))} {median:.1f} µs")
+print("throughput, median, longer is better")
+highest = max(median for median, _, _ in rate.values())
+for name, (median, _, _) in rate.items():
+    print(f"  {name:22} {'█' * max(1, round(40 * median / highest))} {median:.0f} MB/s")
+
+print()
+pipe_latency, pipe_rate = latency["pipe"][0], rate["pipe"][0]
+print(f"shortest round trip (median): {min(latency, key=lambda n: latency[n][0])}")
+print(f"highest throughput (median): {max(rate, key=lambda n: rate[n][0])}")
+print("round trip against a pipe's (medians): " + ", ".join(
+    f"{name} {median / pipe_latency:.2f}" for name, (median, _, _) in latency.items()
+    if name != "pipe"))
+print("throughput against a pipe's (medians): " + ", ".join(
+    f"{name} {median / pipe_rate:.2f}" for name, (median, _, _) in rate.items() if name != "pipe"))

@@ -1,4 +1,4 @@
-"""Question 5: touching past the mapping (Python checks) and past the end of the file (SIGBUS)."""
+"""Question 5: past the mapping (Python checks), past the end of the file (zeros, then SIGBUS)."""
 
 import mmap
 import os
@@ -6,23 +6,41 @@ import resource
 import signal
 import tempfile
 
+PAGE = mmap.PAGESIZE
+
 with tempfile.TemporaryDirectory() as folder:
     path = os.path.join(folder, "data.bin")
     with open(path, "wb") as f:
-        f.write(b"x" * 8192)
+        f.write(b"x" * (2 * PAGE))  # two pages of x
 
     with open(path, "r+b") as f, mmap.mmap(f.fileno(), 0) as m:
         try:
-            m[8192]
+            m[2 * PAGE]
         except IndexError as exc:
-            print(f"m[8192] of an 8192-byte mapping: IndexError: {exc}")
+            print(f"m[{2 * PAGE}] of a mapping of {2 * PAGE} bytes: IndexError: {exc}")
 
+        r, w = os.pipe()
         pid = os.fork()
-        if pid == 0:  # the child shrinks the file under its mapping, then touches it
-            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-            os.ftruncate(f.fileno(), 0)
-            m[100]  # inside the mapping, but the page has no file behind it any more
+        if pid == 0:  # the child shrinks the file under its mapping, then looks
+            os.close(r)
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # no core file when it dies
+            os.ftruncate(f.fileno(), 100)  # the file now ends inside the first page
+            report = [
+                f"first 100 bytes still x: {m[:100] == b'x' * 100}",
+                f"bytes 100 to {PAGE - 1} (rest of the last page) all zero: "
+                f"{m[100:PAGE] == bytes(PAGE - 100)}",
+            ]
+            m[200] = ord("!")  # a store past the end of the file, inside its last page
+            m.flush()
+            report.append(f"after a store at 200 and flush(), file size: {os.path.getsize(path)}")
+            os.write(w, "\n".join(report).encode())
+            os.close(w)
+            m[PAGE]  # a page with no file behind it at all
             os._exit(0)
+        os.close(w)
+        with os.fdopen(r) as reports:
+            for line in reports:
+                print(f"child: {line.rstrip()}")
         _, status = os.waitpid(pid, 0)
-        print(f"child touched a page past the end of the file: killed by "
+        print(f"child touched m[{PAGE}], a page past the end of the file: killed by "
               f"{signal.Signals(os.WTERMSIG(status)).name}")

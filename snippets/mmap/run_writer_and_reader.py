@@ -1,4 +1,5 @@
 """Two unrelated programs share a mapped file; waiting for the writer to finish is the signal."""
+# snippet: uses = writer.py, reader.py
 
 import os
 import subprocess

@@ -4,7 +4,8 @@ import os
 import socket
 import uuid
 
-name = f"\0linux-ipc-demo-{uuid.uuid4().hex}"  # unique: abstract names are shared machine-wide
+# Unique: every process in this network namespace shares the abstract names.
+name = f"\0linux-ipc-demo-{uuid.uuid4().hex}"
 with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
     server.bind(name)
     server.listen()

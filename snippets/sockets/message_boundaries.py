@@ -17,10 +17,14 @@ for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM, socket.SOCK_SEQPACKET):
     b.close()
     print(f"{kind.name:15} {received}")
 
-# A datagram is read whole or not at all: what does not fit is discarded.
+# One recv() takes one datagram, whole or cut short: what does not fit is discarded, and
+# recvmsg() reports the cut with the MSG_TRUNC flag.
 a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
 a.send(b"three")
 a.send(b"next")
-print(f"recv(2) of b'three': {b.recv(2)!r}, then {b.recv(100)!r}")
+data, _, flags, _ = b.recvmsg(2)  # a 2-byte buffer for a 5-byte datagram
+print(f"recvmsg(2) of b'three': {data!r}, MSG_TRUNC set: {bool(flags & socket.MSG_TRUNC)}")
+data, _, flags, _ = b.recvmsg(100)
+print(f"next recvmsg(100): {data!r}, MSG_TRUNC set: {bool(flags & socket.MSG_TRUNC)}")
 a.close()
 b.close()

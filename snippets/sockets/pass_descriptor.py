@@ -2,6 +2,7 @@
 
 import os
 import socket
+import sys
 import tempfile
 
 with tempfile.TemporaryDirectory() as folder:
@@ -10,9 +11,12 @@ with tempfile.TemporaryDirectory() as folder:
     if pid == 0:  # child: has no path and opens nothing
         parent_sock.close()
         message, fds, _, _ = socket.recv_fds(child_sock, 100, maxfds=1)
+        inheritable = os.get_inheritable(fds[0])  # os.open() would have made it False
         with os.fdopen(fds[0], "r") as f:  # a new descriptor for the parent's open file
             print(f"child: got {message!r} and a descriptor; it reads {f.read()!r}")
+        print(f"child: the received descriptor is inheritable: {inheritable}")
         child_sock.close()
+        sys.stdout.flush()  # os._exit() skips flushing
         os._exit(0)
 
     child_sock.close()

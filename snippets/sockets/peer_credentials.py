@@ -1,32 +1,66 @@
-"""SO_PEERCRED: the server asks the kernel who the connected client is (pid, uid, gid)."""
+"""SO_PEERCRED: who connected (pid, uid, gid), as the kernel recorded it at connect() time."""
 
+import errno
 import os
+import select
 import socket
 import struct
 import tempfile
+
+SO_PEERPIDFD = getattr(socket, "SO_PEERPIDFD", 77)  # Linux 6.5; 77 on x86 and ARM
+
+
+def peer_credentials(conn: socket.socket) -> tuple[int, int, int]:
+    creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    return struct.unpack("3i", creds)
+
 
 with tempfile.TemporaryDirectory() as folder:
     path = os.path.join(folder, "server.sock")
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(path)
     server.listen()
+    go_r, go_w = os.pipe()
 
     pid = os.fork()
-    if pid == 0:  # child: the client
+    if pid == 0:  # the child connects...
         server.close()
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
-            client.connect(path)
-            client.recv(1)  # wait until the server has looked
+        client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        client.connect(path)
+        os.read(go_r, 1)  # ...waits until the server has looked...
+        if os.fork() == 0:  # ...then hands the connection to its own child and exits
+            client.sendall(str(os.getpid()).encode())
+            client.close()
+            os._exit(0)
         os._exit(0)
 
     conn, _ = server.accept()
-    creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-    peer_pid, peer_uid, peer_gid = struct.unpack("3i", creds)
-    print(f"peer pid == client pid: {peer_pid == pid}")
+    peer_pid, peer_uid, peer_gid = peer_credentials(conn)
+    print(f"peer pid == the child that connected: {peer_pid == pid}")
     print(f"peer uid == our uid: {peer_uid == os.getuid()}, peer gid == our gid: "
           f"{peer_gid == os.getgid()}")
-    conn.sendall(b"!")
+    try:
+        pidfd = conn.getsockopt(socket.SOL_SOCKET, SO_PEERPIDFD)  # a pidfd for that process
+    except OSError as exc:
+        pidfd = None
+        print(f"SO_PEERPIDFD: {errno.errorcode.get(exc.errno, exc.errno)} (needs Linux 6.5)")
+
+    os.write(go_w, b"!")
+    os.waitpid(pid, 0)  # the child has exited and is reaped: its pid may be reused from now on
+    sent = b""
+    while data := conn.recv(100):  # the grandchild, which now holds the connection, sends its pid
+        sent += data
+    now = peer_credentials(conn)[0]
+    print("the child that connected has exited; its own child holds the connection now")
+    print(f"SO_PEERCRED still names the child that connected: {now == pid}; "
+          f"names the process that holds the socket now: {now == int(sent)}")
+    if pidfd is not None:
+        readable, _, _ = select.select([pidfd], [], [], 0)
+        print(f"the pidfd from SO_PEERPIDFD is readable, so that process has exited: "
+              f"{readable == [pidfd]}")
+        os.close(pidfd)
     conn.close()
     server.close()
     os.unlink(path)
-    os.waitpid(pid, 0)
+    for fd in (go_r, go_w):
+        os.close(fd)

@@ -1,4 +1,5 @@
 """Start server.py, wait until it listens, then start client.py: two programs, one socket path."""
+# snippet: uses = server.py, client.py
 
 import os
 import subprocess
