@@ -98,16 +98,20 @@ usually the runner's output pipe, so ``print`` via ``os.write(1, ...)`` is recor
 
 Per-snippet setting (header line, read by the runner and passed as ``SNIPPET_OBSERVE``)::
 
-    # snippet: observe = first 50     per process, only the first 50 of each repeated call on
-                                      each object (os.write on pipe:[81234], socket.recv on
-                                      socket:[81240], os.kill, sigwait, sigpending, waitpid...),
-                                      then one "observe.limit" event {"call", "limit"} + obj;
-                                      the default is first 1000
+    # snippet: observe = first 50     in each process, only the first 50 events of each repeated
+                                      call (os.read, os.write, os.close, socket send/recv...,
+                                      os.kill, sigwait, sigpending, waitpid...), then one
+                                      "observe.limit" event {"call", "limit"}, and that call's
+                                      wrapper takes itself off the module: later calls cost
+                                      nothing (a forked child starts again with its own 50).
+                                      The default is first 1000.
     # snippet: observe = all          every event (a test that counts calls in the thousands)
     # snippet: observe = off          nothing is recorded (the wrappers are not even installed)
 
 Timing-sensitive snippets should use a small limit (``choosing/measure_costs.py``: first 20):
-each recorded event costs a few microseconds, a call past the limit about 0.3 µs.
+each recorded event costs a few microseconds. Calls through a reference taken before the limit
+was reached (``from os import read``, subprocess's ``_waitpid=os.waitpid``) still go through the
+wrapper, which then only counts (about 0.2 µs).
 
 How: wrappers installed on os, signal, socket, mmap, fcntl and _posixsubprocess (socket, mmap,
 fcntl and _posixsubprocess when they are first imported, so the start-up does not import them)
@@ -136,8 +140,8 @@ ENV_EVENTS = "SNIPPET_EVENTS"  # file the events are appended to
 ENV_SETTING = "SNIPPET_OBSERVE"  # "all", "first N" or "off" (from the snippet header)
 HEADER_KEY = "observe"
 DEFAULT_SETTING = "first 1000"
-HEADER_HELP = ("what the run records: first N (of each repeated call on each object; default "
-               "first 1000), all, or off")
+HEADER_HELP = ("what the run records: first N (events of each repeated call per process; "
+               "default first 1000), all, or off")
 _SETTING = re.compile(r"^(all|off|first\s+(\d+))$")
 
 
@@ -195,7 +199,7 @@ def _install() -> None:  # noqa: C901 (one closure on purpose: its state lives i
         out = fd
     state = {"pid": os.getpid(), "ppid": os.getppid(),
              "sigpipe_dfl": signal.getsignal(signal.SIGPIPE) == signal.SIG_DFL}
-    counts: dict[tuple, int] = {}
+    counts: dict[str, int] = {}
     limited = {"os.read", "os.write", "os.close", "os.kill", "os.killpg", "os.waitpid",
                "os.wait3", "os.wait4", "os.waitid", "signal.raise_signal", "signal.pthread_kill",
                "signal.sigwait", "signal.sigwaitinfo", "signal.sigtimedwait", "signal.sigpending",
@@ -239,12 +243,12 @@ def _install() -> None:  # noqa: C901 (one closure on purpose: its state lives i
 
     def emit(call, args, result=None, error=None, **extra):
         if limit is not None and call in limited:
-            key = (call, extra.get("obj"))
-            n = counts.get(key, 0) + 1
-            counts[key] = n
+            n = counts.get(call, 0) + 1
+            counts[call] = n
             if n > limit:
                 if n == limit + 1:
-                    emit("observe.limit", {"call": call, "limit": limit}, obj=key[1])
+                    emit("observe.limit", {"call": call, "limit": limit})
+                    saturate(call)
                 return
         line = (f'{{"pid":{state["pid"]},"ppid":{state["ppid"]},"call":"{call}",'
                 f'"args":{enc(args)}')
@@ -354,9 +358,25 @@ def _install() -> None:  # noqa: C901 (one closure on purpose: its state lives i
 
     emit("start", {"argv": list(sys.orig_argv), "stdio": stdio()})
 
+    # Wrappers by call name; past its limit a call's wrapper takes itself off (zero cost from
+    # then on) until the next fork, whose child gets its own first N.
+    installed: dict[str, tuple] = {}
+    unwrapped: list[str] = []
+
+    def saturate(call):
+        if call in installed:
+            owner, name, wrapper, original = installed[call]
+            if getattr(owner, name, None) is wrapper:
+                setattr(owner, name, original)
+                unwrapped.append(call)
+
     def after_fork_child():
         state["pid"], state["ppid"] = os.getpid(), os.getppid()
         counts.clear()
+        for call in unwrapped:
+            owner, name, wrapper, _ = installed[call]
+            setattr(owner, name, wrapper)
+        unwrapped.clear()
         emit("forked", {"parent": state["ppid"]})
 
     os.register_at_fork(after_in_child=after_fork_child)
@@ -385,7 +405,9 @@ def _install() -> None:  # noqa: C901 (one closure on purpose: its state lives i
     def patch(module, name, make):
         original = getattr(module, name, None)
         if original is not None:
-            setattr(module, name, wraps(original, make(original)))
+            wrapper = wraps(original, make(original))
+            setattr(module, name, wrapper)
+            installed[f"{module.__name__}.{name}"] = (module, name, wrapper, original)
 
     # -- processes --
     def w_fork(f):
@@ -448,7 +470,7 @@ def _install() -> None:  # noqa: C901 (one closure on purpose: its state lives i
 
     def w_waitpid(f):
         def waitpid(pid, options, /):
-            if limit is not None and counts.get(("os.waitpid", None), 0) > limit:
+            if limit is not None and counts.get("os.waitpid", 0) > limit:
                 return f(pid, options)
             try:
                 p, s = f(pid, options)
@@ -607,7 +629,7 @@ def _install() -> None:  # noqa: C901 (one closure on purpose: its state lives i
             kind = kinds.get(fd, unseen)
             if kind is unseen:
                 kind = classify(fd)
-            if kind is None or (limit is not None and counts.get(("os.read", kind), 0) > limit):
+            if kind is None or (limit is not None and counts.get("os.read", 0) > limit):
                 return f(fd, n)
             try:
                 data = f(fd, n)
@@ -624,7 +646,7 @@ def _install() -> None:  # noqa: C901 (one closure on purpose: its state lives i
             if kind is unseen:
                 kind = classify(fd)
             if kind is None or (limit is not None
-                                and counts.get(("os.write", kind), 0) > limit):
+                                and counts.get("os.write", 0) > limit):
                 return f(fd, data)
             if state["sigpipe_dfl"]:  # SIGPIPE may kill us inside the call: say it began
                 emit("calling", {"call": "os.write", "fd": fd}, obj=kind,
@@ -696,7 +718,7 @@ def _install() -> None:  # noqa: C901 (one closure on purpose: its state lives i
     # -- signals --
     def w_kill(f, call, key):
         def kill(target, signalnum, /):
-            if limit is not None and counts.get((call, None), 0) > limit:
+            if limit is not None and counts.get(call, 0) > limit:
                 return f(target, signalnum)
             try:
                 f(target, signalnum)
@@ -764,7 +786,7 @@ def _install() -> None:  # noqa: C901 (one closure on purpose: its state lives i
 
     def w_sigpending(f):
         def sigpending():
-            if limit is not None and counts.get(("signal.sigpending", None), 0) > limit:
+            if limit is not None and counts.get("signal.sigpending", 0) > limit:
                 return f()
             r = f()
             emit("signal.sigpending", {}, sigset(r))
@@ -773,7 +795,7 @@ def _install() -> None:  # noqa: C901 (one closure on purpose: its state lives i
 
     def w_sigwait(f):
         def sigwait(sigset_, /):
-            if limit is not None and counts.get(("signal.sigwait", None), 0) > limit:
+            if limit is not None and counts.get("signal.sigwait", 0) > limit:
                 return f(sigset_)
             args = {"signals": sigset(sigset_)}
             try:
@@ -983,7 +1005,7 @@ def _install() -> None:  # noqa: C901 (one closure on purpose: its state lives i
             def send(self, data, *a):
                 fd = self.fileno()
                 kind = obj_of(fd)
-                if limit is not None and counts.get((call, kind), 0) > limit:
+                if limit is not None and counts.get(call, 0) > limit:
                     return f(self, data, *a)
                 if state["sigpipe_dfl"]:
                     emit("calling", {"call": call, "fd": fd}, obj=kind, data=data)
@@ -1001,7 +1023,7 @@ def _install() -> None:  # noqa: C901 (one closure on purpose: its state lives i
             def recv(self, n, *a):
                 fd = self.fileno()
                 kind = obj_of(fd)
-                if limit is not None and counts.get((call, kind), 0) > limit:
+                if limit is not None and counts.get(call, 0) > limit:
                     return f(self, n, *a)
                 try:
                     r = f(self, n, *a)
@@ -1089,6 +1111,7 @@ def _install() -> None:  # noqa: C901 (one closure on purpose: its state lives i
 
         def put(name, wrapper, original):
             setattr(cls, name, wraps(original, wrapper))
+            installed["socket." + name] = (cls, name, wrapper, original)
 
         put("__init__", w_init(cls.__init__), cls.__init__)
         put("close", w_close_sock(cls.close), cls.close)
