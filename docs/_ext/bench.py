@@ -36,7 +36,7 @@ class Site:
         self.build_dir = where / "_build"
 
     def build(self, execute: bool = True, shared_cache: bool = True,
-              jobs: int = 0) -> tuple[float, int]:
+              jobs: int = 0, calls: bool = True) -> tuple[float, int]:
         """Build both editions; return the wall time and how many snippets were run.
 
         shared_cache=False, jobs=1 is how sphinx-exec-code alone behaves: every edition runs every
@@ -54,6 +54,7 @@ class Site:
                  "-D", f"snippet_cache_dir={self.build_dir / 'snippet-cache'}",
                  "-D", f"snippet_report_dir={self.build_dir / 'reports'}",
                  "-D", f"snippet_execute={int(execute)}", "-D", f"snippet_jobs={jobs}",
+                 "-D", f"snippet_calls={int(calls)}",
                  str(self.root / "docs" / folder), str(self.build_dir / "html" / folder)],
                 capture_output=True, text=True,
             )
@@ -85,7 +86,9 @@ def main() -> None:
         plain, _ = site.build(execute=False)
         plain_unchanged, _ = site.build(execute=False)
         site.clean()
-        serial, serial_ran = site.build(shared_cache=False, jobs=1)
+        no_calls, _ = site.build(calls=False)
+        site.clean()
+        serial, serial_ran = site.build(shared_cache=False, jobs=1, calls=False)
 
     longest_name = max(times, key=times.get)
     longest, total = times[longest_name], sum(times.values())
@@ -93,6 +96,8 @@ def main() -> None:
         ("clean build, both editions", clean, f"{clean_ran} snippet runs"),
         ("plain Sphinx clean build (no execution)", plain, f"ratio {clean / plain:.2f}"),
         ("  execution adds", clean - plain, ""),
+        ("clean build without the Calls made panels", no_calls,
+         f"the panels' traced runs add {clean - no_calls:.2f} s"),
         ("  snippets' run times, summed", total, f"{len(times)} snippets"),
         ("  the longest snippet", longest, longest_name),
         ("no-change rebuild", unchanged, f"{unchanged_ran} snippet runs"),

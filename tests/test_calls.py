@@ -1,0 +1,131 @@
+"""The "Calls made" panels (docs/_ext/snippetexec/calls.py): each Python call of the run a page
+shows, with the system calls strace saw for the same call in a second, traced run."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from conftest import BUILD
+from snippetexec import calls
+
+STRACE = shutil.which("strace") is not None
+
+
+def panel(out) -> list[dict]:
+    assert out.run.calls, f"no panel recorded for {out.run.snippet}"
+    if STRACE:
+        assert out.run.calls_from == "strace", out.run.calls_from
+    else:
+        assert out.run.calls_from == "no-strace"
+    return out.run.calls
+
+
+def rows_of(rows: list[dict], call: str, process: str | None = None) -> list[dict]:
+    return [r for r in rows if r["call"].startswith(call + "(")
+            and (process is None or r["process"] == process)]
+
+
+def test_eof_panel_shows_the_read_that_returned_zero_bytes(snippet):
+    out = snippet("pipes/read_returns_eof.py")
+    rows = panel(out)
+    read_end = out.events.calls("os.pipe")[0].result[0]
+    eof = [r for r in rows_of(rows, "os.read", "main") if " = 0 b''" in r["call"]]
+    assert eof, rows
+    if STRACE:
+        assert any(re.fullmatch(rf'read\({read_end}, "", \d+\) = 0', s)
+                   for r in eof for s in r["syscalls"]), eof
+
+
+def test_kill_panel_targets_the_child_the_page_names(snippet):
+    out = snippet("signals/kill_process_group.py")
+    rows = panel(out)
+    leader = out.events.children(out.events.main)[0]
+    kills = [r for r in rows_of(rows, "os.kill", "main") if f"pid={leader}," in r["call"]]
+    assert kills, rows
+    if STRACE:
+        assert any(s == f"kill({leader}, SIGUSR1) = 0" for r in kills for s in r["syscalls"])
+        group = [s for r in rows_of(rows, "os.kill", "main") for s in r["syscalls"]]
+        assert f"kill(-{leader}, SIGTERM) = 0" in group  # a negative pid: the whole group
+
+
+def test_sigpipe_panel_shows_the_wait_that_saw_the_signal(snippet):
+    out = snippet("pipes/sigpipe_kills_writer.py")
+    rows = panel(out)
+    child = out.events.children(out.events.main)[0]
+    waits = [r for r in rows_of(rows, "os.waitpid", "main") if "SIGPIPE" in r["call"]]
+    assert waits, rows
+    if STRACE:
+        assert any(s.startswith(f"wait4({child}, [{{WIFSIGNALED(s) && WTERMSIG(s) == SIGPIPE}}]")
+                   for r in waits for s in r["syscalls"]), waits
+
+
+def test_panels_leave_out_interpreter_start_up(snippet):
+    rows = panel(snippet("pipes/read_returns_eof.py"))
+    assert rows[0]["call"].startswith("os.pipe(")  # the snippet's first IPC call comes first
+    assert not [r for r in rows if r["call"].startswith(("start(", "forked("))]
+    assert not [s for r in rows for s in r["syscalls"] if s.startswith(("openat(", "mmap("))]
+
+
+# --- matching the two runs (synthetic events and strace logs) -----------------------------------
+
+def event(who, call, result=None, **args):
+    return {"pid": who, "ppid": 1, "call": call, "args": args, "result": result}
+
+
+def mark(pid):
+    return ("mark", f'write(1023, "{{\\"pid\\":{pid},\\"ppid\\":1,"..., 80) = 80')
+
+
+def test_a_call_gets_the_system_calls_logged_since_the_previous_event_of_its_process():
+    traced = [event(2, "start"), event(2, "os.pipe", [3, 4]), event(2, "os.read", 0, fd=3, n=9)]
+    logs = {2: [("call", "openat(AT_FDCWD, \"x\", O_RDONLY) = 3"), mark(2),
+                ("call", "pipe2([3, 4], O_CLOEXEC)   = 0"), mark(2),
+                ("call", "read(3, \"\", 9)   = 0"), ("call", "write(1, \"x\", 1) = 1"), mark(2)]}
+    rows = calls.rows(traced, traced, logs)
+    assert [(r.call.split("(")[0], r.syscalls) for r in rows] == [
+        ("os.pipe", ["pipe2([3, 4], O_CLOEXEC) = 0"]),
+        ("os.read", ['read(3, "", 9) = 0'])]  # the unrelated write is not shown
+
+
+def test_calls_that_differ_between_the_runs_get_no_system_calls():
+    shown = [event(2, "start"), event(2, "os.read", 5, fd=3, n=9),
+             event(2, "os.kill", None, pid=3, signal="SIGUSR1")]
+    traced = [event(2, "start"), event(2, "os.read", 2, fd=3, n=9),
+              event(2, "os.read", 3, fd=3, n=7), event(2, "os.kill", None, pid=3, signal="SIGUSR1")]
+    logs = {2: [mark(2), ("call", 'read(3, "ab", 9) = 2'), mark(2),
+                ("call", 'read(3, "cde", 7) = 3'), mark(2), ("call", "kill(3, SIGUSR1) = 0"),
+                mark(2)]}
+    rows = calls.rows(shown, traced, logs)
+    assert [r.syscalls for r in rows] == [[], ["kill(3, SIGUSR1) = 0"]]
+
+
+def test_without_a_traced_run_the_panel_has_the_python_calls_alone():
+    rows = calls.rows([event(2, "start"), event(2, "os.pipe", [3, 4])])
+    assert [(r.process, r.call, r.syscalls) for r in rows] == [("main", "os.pipe() = [3, 4]", [])]
+
+
+def test_exec_is_followed_by_its_execve():
+    traced = [event(3, "forked"), event(3, "os.exec", None, path="/bin/true", argv=["true"])]
+    logs = {3: [mark(3), mark(3), ("call", 'execve("/bin/true", ["true"], 0x7ffd) = 0')]}
+    rows = calls.rows(traced, traced, logs)
+    assert rows[0].syscalls == ['execve("/bin/true", ["true"], 0x7ffd) = 0']
+
+
+def test_process_labels_follow_the_fork_tree():
+    events = [event(2, "start"), event(2, "os.fork", 3), event(3, "forked"), event(3, "os.fork", 4),
+              event(4, "forked"), event(2, "os.fork", 5)]
+    assert calls._paths(events) == {2: "main", 3: "child 1", 4: "child 1.1", 5: "child 2"}
+
+
+# --- on the pages -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("edition, summary", [("en", "Calls made"), ("zh", "调用记录")])
+def test_every_page_with_snippets_carries_their_panels_collapsed(edition, summary):
+    html = (BUILD / "html" / edition / "pipes.html").read_text(encoding="utf-8")
+    assert html.count('<details class="snippet-calls"') >= 10
+    assert f"<summary>{summary}</summary>" in html
+    assert "<details class=\"snippet-calls\" open" not in html  # collapsed until asked for
+
