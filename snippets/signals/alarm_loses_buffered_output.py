@@ -16,6 +16,6 @@ env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # normal
 done = subprocess.run([sys.executable, "-c", CHILD], env=env, capture_output=True, text=True)
 complete = done.stdout.count("\n")
 print(f"the child printed 1000 lines and was killed by {signal.Signals(-done.returncode).name}")
-print(f"the pipe received {len(done.stdout)} bytes: {complete} complete lines, "
-      f"ending with {done.stdout[-12:]!r}")
-print(f"lost with the buffer: {1000 - complete} lines")
+print(f"bytes the pipe received: {len(done.stdout)}")
+print(f"complete lines among them: {complete}, the last {done.stdout.splitlines()[-1]!r}")
+print(f"lines lost with the buffer: {1000 - complete}")

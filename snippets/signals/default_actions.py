@@ -16,7 +16,9 @@ def core_files_allowed() -> bool:
     print(f"core_pattern here: {pattern!r}")
     hard = resource.getrlimit(resource.RLIMIT_CORE)[1]
     big_enough = hard == resource.RLIM_INFINITY or hard >= 1 << 20
-    return bool(pattern) and not pattern.startswith("|") and "/" not in pattern and big_enough
+    allowed = bool(pattern) and not pattern.startswith("|") and "/" not in pattern and big_enough
+    print(f"core files written into the child's own directory: {allowed}")
+    return allowed
 
 
 def start_child(folder: str) -> tuple[int, int, int]:
@@ -62,7 +64,7 @@ with tempfile.TemporaryDirectory() as folder:
     for sig, action in ((signal.SIGTERM, "Term"), (signal.SIGQUIT, "Core")):
         pid, w, r = start_child(folder)
         os.kill(pid, sig)
-        print(f"{action:4} {sig.name:8} -> child {describe(os.waitpid(pid, 0)[1])}; "
+        print(f"{action} ({sig.name}): child {describe(os.waitpid(pid, 0)[1])}; "
               f"files in its directory: {sorted(os.listdir(folder))}")
         for name in os.listdir(folder):
             os.remove(os.path.join(folder, name))
@@ -72,14 +74,14 @@ with tempfile.TemporaryDirectory() as folder:
     pid, w, r = start_child(folder)
     os.kill(pid, signal.SIGURG)  # Ign: discarded
     os.write(w, b"?")
-    print(f"Ign  SIGURG   -> child answers {os.read(r, 10).decode()!r}")
+    print(f"Ign (SIGURG): child answers {os.read(r, 10).decode()!r}")
 
     os.kill(pid, signal.SIGSTOP)
-    print(f"Stop SIGSTOP  -> child {describe(os.waitpid(pid, os.WUNTRACED)[1])}")
+    print(f"Stop (SIGSTOP): child {describe(os.waitpid(pid, os.WUNTRACED)[1])}")
     os.kill(pid, signal.SIGCONT)
-    print(f"Cont SIGCONT  -> child {describe(os.waitpid(pid, os.WCONTINUED)[1])}")
+    continued = describe(os.waitpid(pid, os.WCONTINUED)[1])
     os.write(w, b"?")
-    print(f"                 and answers {os.read(r, 10).decode()!r}")
+    print(f"Cont (SIGCONT): child {continued}, and answers {os.read(r, 10).decode()!r}")
     os.close(w)  # the child's read() returns b"": it exits
-    print(f"finally          child {describe(os.waitpid(pid, 0)[1])}")
+    print(f"finally: child {describe(os.waitpid(pid, 0)[1])}")
     os.close(r)

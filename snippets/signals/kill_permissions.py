@@ -56,9 +56,10 @@ while chunk := os.read(r, 1024):
     answer += chunk
 os.close(r)
 os.waitpid(pid, 0)
+print(f"this run's user ID: {os.getuid()}")
 if answer == b"no\n":
-    print(f"another user's process: not shown, this run is uid {os.getuid()} and may not switch "
-          "a child to another user (that needs CAP_SETUID)")
+    print("another user's process: not shown, this run may not switch a child to another user "
+          "(that needs CAP_SETUID)")
 else:
     print("another user's process: a child switched to uid 65534, its parent stayed root")
     for line in answer.decode().splitlines():

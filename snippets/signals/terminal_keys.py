@@ -1,8 +1,8 @@
 """Ctrl+C, Ctrl+\\ and Ctrl+Z typed into a pseudo-terminal signal its foreground job."""
 
+import ctypes
 import os
 import pty
-import resource
 import signal
 import sys
 
@@ -27,7 +27,7 @@ def session_leader() -> None:
     job = os.fork()
     if job == 0:  # the job: default dispositions, waits quietly
         os.setpgid(0, 0)
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # SIGQUIT would dump core
+        ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0: SIGQUIT dumps no core
         for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGTSTP, signal.SIGTTOU):
             signal.signal(sig, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_SETMASK, set())
