@@ -134,11 +134,11 @@ def test_mapping_failures_are_exceptions(snippet):
 
 def test_mmap_reads_nothing_pages_fault_in_on_first_touch(snippet):
     out = snippet("mmap/lazy_faults.py")
-    assert out.line("page faults during mmap() of 16384 pages:") == "0"
+    assert int(out.line("page faults during mmap() of 16384 pages:")) < 16  # not one per page
     touched = int(out.line("page faults while touching every page:").split()[0])
     assert 0 < touched < 16384  # "fewer faults than pages"
-    (m,) = mappings(out)
-    assert m.result["size"] == 64 * 1024 * 1024
+    warm_up, measured = mappings(out)
+    assert warm_up.args == measured.args and measured.result["size"] == 64 * 1024 * 1024
 
 
 def test_child_first_sees_the_parents_data_then_shared_and_private_part_ways(snippet):

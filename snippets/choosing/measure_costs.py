@@ -1,6 +1,6 @@
 """Measure each mechanism on this machine, fairly: same buffers, same copies, repeated, median."""
 # snippet: timeout = 60
-# snippet: observe = off
+# snippet: observe = first 20
 # snippet: calls = python
 
 import fcntl
