@@ -91,14 +91,11 @@ try:
     os.write(ping_nohup_w, b"?")
     print(f"the job's nohup process answers: {reports.readline().strip()!r}")
     for name in ("plain", "nohup"):
-        print(f"the job's {name} process: {ended(os.waitpid(pids[name], 0)[1])}")
+        print(f"the job's {name} process: {ended(os.waitpid(pids.pop(name), 0)[1])}")
 finally:
-    for pid in pids.values():
-        try:
-            os.kill(pid, signal.SIGKILL)  # nothing may outlive a failure
-            os.waitpid(pid, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
+    for pid in pids.values():  # only if something failed: nothing may outlive the snippet
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
     for fd in (master, ping_plain_w, ping_nohup_w, leave_w):
         os.close(fd)
     reports.close()
