@@ -55,7 +55,7 @@ TRACED = sorted(set().union(*SYSCALLS.values()))
 # Recorded before they act: their system calls follow their event.
 BEFORE = {"os.exec", "os._exit", "os.abort"}
 # Bookkeeping events that are not calls a reader made.
-HIDDEN = {"start", "forked", "observe.limit", "observe.truncated"}
+HIDDEN = {"start", "forked", "calling", "observe.limit", "observe.error", "observe.truncated"}
 MAX_ROWS = 60  # rows shown per run; the rest is counted
 TRACE_SLOWDOWN, TRACE_GRACE = 4.0, 3.0  # the traced run's limit: 4 x the untraced run + 3 s
 
@@ -66,6 +66,7 @@ class Row:
     pid: int
     call: str  # the Python call as recorded: os.read(fd=3, n=100) = 24 b'...'
     syscalls: list[str]  # what strace logged for it, in the traced run
+    made_in: str = ""  # the library file that made the call ("subprocess.py"), "" the snippet
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -162,7 +163,8 @@ def _signature(event: dict) -> str:
 
 
 def rows(shown: list[dict], traced: list[dict] | None = None,
-         logs: dict[int, list[tuple[str, str]]] | None = None) -> list[Row]:
+         logs: dict[int, list[tuple[str, str]]] | None = None,
+         own: frozenset[str] = frozenset()) -> list[Row]:
     """The panel's rows: each call of the shown run, with its system calls from the traced run.
 
     A call gets system calls only when the traced run made the very same call (same arguments,
@@ -199,7 +201,11 @@ def rows(shown: list[dict], traced: list[dict] | None = None,
         path = shown_paths.get(event["pid"], f"process {event['pid']}")
         text = str(Event(event))
         text = text[text.index("] ") + 2:] if text.startswith("[") else text
-        result.append(Row(path, event["pid"], text, [_tidy(t) for t in found_for.get(index, [])]))
+        made_in = str(event.get("at") or "").rpartition(":")[0]
+        if not own or made_in in own:
+            made_in = ""
+        result.append(Row(path, event["pid"], text, [_tidy(t) for t in found_for.get(index, [])],
+                          made_in))
     return result
 
 
@@ -232,7 +238,8 @@ def record(snippet, run) -> None:
     if not run.ok or not run.events:
         run.calls, run.calls_from = [], "none"
         return
-    run.calls = [r.as_dict() for r in rows(run.events)][:MAX_ROWS + 1]
+    own = frozenset(file.name for file in snippet.files())
+    run.calls = [r.as_dict() for r in rows(run.events, own=own)][:MAX_ROWS + 1]
     if snippet.setting("calls", "strace") != "strace":
         run.calls_from = "opt-out"
     elif strace() is None:
@@ -246,6 +253,6 @@ def record(snippet, run) -> None:
         if not traced.ok:
             run.calls_from = f"trace-failed {traced.status}"
             return
-        found = rows(run.events, traced.events, traced.strace_logs or {})
+        found = rows(run.events, traced.events, traced.strace_logs or {}, own)
         run.calls = [r.as_dict() for r in found][:MAX_ROWS + 1]
         run.calls_from = "strace"
