@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+import select
 import signal
 import subprocess
 import sys
@@ -19,6 +20,12 @@ import threading
 import time
 import uuid
 from pathlib import Path
+
+try:
+    from . import contain, observe
+except ImportError:  # runner.py run as a script
+    import contain
+    import observe
 
 DEFAULT_TIMEOUT = 30.0
 # A sitecustomize module, imported by every Python process of a run, (1) starts the snippet as
@@ -53,16 +60,26 @@ class Run:
     leftovers: list[str] = dataclasses.field(default_factory=list)
     finished_at: float = 0.0  # time.time() when the run ended
     events: list[dict] = dataclasses.field(default_factory=list)  # what it did (observe.py)
+    calls: list[dict] = dataclasses.field(default_factory=list)  # the "Calls made" rows (calls.py)
+    calls_from: str = ""  # where the system-call column comes from, or why it is missing
+    strace_logs: dict | None = None  # a traced run's strace logs (not cached)
+    stopped: str = ""  # why the runner stopped it early: "output" (printed too much), "cancelled"
+    contained: str = ""  # how the run was contained (contain.py), "" if it was not
 
     @property
     def ok(self) -> bool:
-        return self.returncode == 0 and not self.timed_out and not self.leftovers
+        return (self.returncode == 0 and not self.timed_out and not self.leftovers
+                and not self.stopped)
 
     @property
     def status(self) -> str:
         """A short word for tables: ok, failed, killed by SIGxxx, timed out, left things behind."""
         if self.timed_out:
             return "timed out"
+        if self.stopped == "output":
+            return f"printed more than {OUTPUT_LIMIT >> 20} MiB"
+        if self.stopped:
+            return "stopped: the build was interrupted"
         if self.returncode and self.returncode < 0:
             return f"killed by {signal_name(-self.returncode)}"
         if self.returncode:
@@ -87,21 +104,63 @@ class Run:
         line = self.failing_line()
         where = f"{self.snippet}:{line}" if line else self.snippet
         if self.timed_out:
-            why = f"exceeded its time limit of {self.timeout:g} s; its process group was killed"
+            why = f"exceeded its time limit of {self.timeout:g} s; all its processes were killed"
+        elif self.stopped == "output":
+            why = (f"printed more than {OUTPUT_LIMIT >> 20} MiB ({OUTPUT_LIMIT} bytes); it was "
+                   "stopped there")
         else:
             why = self.status
         lines = [f"{where}: {why}"]
-        lines += [f"  left behind: {item}" for item in self.leftovers]
-        tail = self.output.rstrip().splitlines()[-tail_lines:]
-        lines += ["  | " + text for text in tail]
-        return "\n".join(lines)
+        counts = [item for item in self.leftovers if re.search(r": and \d+ more", item)]
+        named = [item for item in self.leftovers if item not in counts]
+        lines += [f"  left behind: {item}" for item in named[:SHOWN_LEFTOVERS]]
+        if len(named) > SHOWN_LEFTOVERS:
+            lines.append(f"  left behind: and {len(named) - SHOWN_LEFTOVERS} more")
+        lines += [f"  left behind: {item}" for item in counts]
+        tail = self.output.rstrip("\n").split("\n")[-tail_lines:] if self.output else []
+        lines += ["  | " + (text if len(text) <= 300 else text[:300] + " [...]") for text in tail]
+        return printable("\n".join(lines))
 
     def to_json(self) -> str:
-        return json.dumps(dataclasses.asdict(self), ensure_ascii=False)
+        fields = dataclasses.asdict(self)
+        fields.pop("strace_logs")
+        return json.dumps(fields, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> Run:
-        return cls(**json.loads(text))
+        """A run read back from the cache; ValueError if the entry is not a well-formed run."""
+        fields = json.loads(text)
+        if not isinstance(fields, dict):
+            raise ValueError("not a JSON object")
+        types = {f.name: f.type for f in dataclasses.fields(cls)}
+        unknown = set(fields) - set(types)
+        if unknown:
+            raise ValueError(f"unknown fields {sorted(unknown)}")
+        checks = {"snippet": str, "output": str, "returncode": (int, type(None)),
+                  "duration": (int, float), "timeout": (int, float), "timed_out": bool,
+                  "leftovers": list, "finished_at": (int, float), "events": list,
+                  "calls": list, "calls_from": str, "stopped": str, "contained": str}
+        for name, kind in checks.items():
+            if name in fields and not isinstance(fields[name], kind):
+                raise ValueError(f"field {name!r} has the wrong type")
+        for name in ("snippet", "output", "returncode", "duration", "timeout"):
+            if name not in fields:
+                raise ValueError(f"field {name!r} is missing")
+        return cls(**fields)
+
+
+SHOWN_LEFTOVERS = 20  # a report names this many leftovers, then counts the rest
+# Control characters (C0, DEL, C1) and the two non-characters XML refuses, escaped for a terminal,
+# a log and an XML report; newlines and tabs stay.
+_CONTROL = ({c: f"\\x{c:02x}" for c in [*range(32), *range(127, 160)] if chr(c) not in "\n\t"}
+            | {0xFFFE: "\\ufffe", 0xFFFF: "\\uffff"})
+
+
+def printable(text: str) -> str:
+    """Text with control characters escaped: safe for a terminal, a log and an XML file."""
+    text = text.translate(_CONTROL)
+    # Lone surrogates (from a file name, say) cannot be written as UTF-8 or XML.
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def signal_name(number: int) -> str:
@@ -119,7 +178,9 @@ _HEADER = re.compile(r"^#\s*snippet:\s*([\w-]+)\s*=\s*(.*?)\s*$")
 HEADER_KEYS = {
     "timeout": f"seconds the run may take (default {DEFAULT_TIMEOUT:g}, at most {MAX_TIMEOUT:g})",
     "uses": "other files it runs or reads, relative to its folder",
-    "observe": "what the runner records of what it does: all (default), first N, or off",
+    "observe": observe.HEADER_HELP,
+    "calls": "the system calls of its panel: strace (default, from a second, traced run) or "
+             "python (Python calls only, where ptrace would change the run)",
 }
 
 
@@ -187,6 +248,15 @@ class Snippet:
             if not 0 < timeout <= MAX_TIMEOUT:
                 raise SnippetError(f"timeout must be above 0 and at most {MAX_TIMEOUT:g} s, "
                                    f"not {value}", path, number)
+        if "observe" in values:
+            value, number = values["observe"]
+            try:
+                observe.parse_setting(value)
+            except ValueError as error:
+                raise SnippetError(str(error), path, number) from None
+        if "calls" in values and values["calls"][0] not in ("strace", "python"):
+            value, number = values["calls"]
+            raise SnippetError(f"calls must be 'strace' or 'python', not {value!r}", path, number)
         uses = []
         if "uses" in values:
             value, number = values["uses"]
@@ -256,93 +326,284 @@ def cache_key(path: Path, timeout: float | None = None) -> str:
     return snippet.cache_key()
 
 
-def run(target: Snippet | Path | str, timeout: float | None = None) -> Run:
+def run(target: Snippet | Path | str, timeout: float | None = None, trace: bool = False,
+        cancel: threading.Event | None = None) -> Run:
     """Run ``python3 <snippet>`` in a fresh temporary directory and report what happened.
 
     ``target`` is a Snippet or a path to one; ``timeout`` overrides its header's time limit.
+    ``trace``: run it under strace and keep strace's logs in ``Run.strace_logs`` (calls.py).
+    ``cancel``: when set (the build was interrupted), the run is stopped at once; CANCEL, the
+    process-wide one, by default.
 
-    The snippet gets a new session (so a time-out can kill its whole process group), no stdin,
-    one pipe for stdout and stderr (so the output keeps the order of writing, parent and children
-    alike), unbuffered UTF-8 output, and its own TMPDIR. Afterwards any process or file it left
-    behind is removed and reported.
+    Contained where the machine allows it (contain.py: own PID namespace whose init reports and
+    kills what is left, read-only file system, own /tmp and /dev/shm, allow-listed environment,
+    resource limits); otherwise a child in a new session, as before, and ``Run.contained`` says
+    why not. Either way: no stdin, one pipe for stdout and stderr (so the output keeps the order
+    of writing, parent and children alike), unbuffered UTF-8 output, at most OUTPUT_LIMIT bytes
+    kept, and never a wait past the time limit plus the grace periods, whatever holds the pipe.
     """
     snippet = target if isinstance(target, Snippet) else Snippet.from_path(Path(target))
     path = snippet.path
     timeout = float(timeout or snippet.timeout)
+    how = contain.mode()
+    if not how.contained and contain.required():
+        raise RuntimeError(f"containment is required ({contain.ENV_SWITCH}) but {how.how}")
     with tempfile.TemporaryDirectory(prefix="snippet-") as base:
-        cwd, tmp, site = Path(base, "cwd"), Path(base, "tmp"), Path(base, "site")
-        for folder in (cwd, tmp, site):
-            folder.mkdir()
-        events_file = Path(base, "events.jsonl")
-        (site / "sitecustomize.py").write_text(_SITECUSTOMIZE + _observer_code())
+        layout = contain.Layout(Path(base), how.contained)
+        (layout.host("site") / "sitecustomize.py").write_text(_SITECUSTOMIZE + _observer_code())
+        (layout.host("events") / "events.jsonl").touch()
         mark = uuid.uuid4().hex
-        env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONUTF8="1", PYTHONDONTWRITEBYTECODE="1",
-                   PYTHONIOENCODING="utf-8", TMPDIR=str(tmp), PYTHONPATH=str(site),
-                   SNIPPET_EVENTS=str(events_file),
-                   SNIPPET_OBSERVE=snippet.setting("observe", "all"), **{_ENV_MARK: mark})
+        env = contain.environment(layout, {
+            "PYTHONUNBUFFERED": "1", "PYTHONUTF8": "1", "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(layout.inside("site")),
+            "SNIPPET_EVENTS": str(layout.inside("events") / "events.jsonl"),
+            "SNIPPET_OBSERVE": snippet.setting("observe", observe.DEFAULT_SETTING),
+            _ENV_MARK: mark})
+        command = [sys.executable, str(path)]
+        # What the snippet must see even where the sandbox hides a folder (a snippet in /tmp).
+        visible = [*snippet.files(), *dict.fromkeys(f.parent for f in snippet.files()),
+                   Path(sys.prefix), Path(sys.base_prefix)]
+        report_r, report_w = os.pipe() if how.contained else (-1, -1)
+        if how.contained:
+            command = contain.command(layout, command, visible, contain.REPORT_FD)
+        if trace:
+            # strace outside the sandbox: the snippet keeps the pids of an untraced run.
+            from . import calls
+            layout.host("strace").mkdir()
+            command = calls.command(layout.host("strace") / "log") + command
         started = time.monotonic()
-        proc = subprocess.Popen(
-            [sys.executable, str(path)], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-        chunks: list[bytes] = []
-        reader = threading.Thread(target=_drain, args=(proc.stdout, chunks), daemon=True)
-        reader.start()
         try:
-            proc.wait(timeout=timeout)
-            timed_out = False
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            _show_stack(proc)
-            _kill_group(proc.pid)
+            proc = subprocess.Popen(
+                command, cwd=layout.host("cwd"), env=env, stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+                pass_fds=(report_w, contain.REPORT_FD) if how.contained else (),
+                preexec_fn=contain.limits(timeout, report_w if how.contained else None),
+            )
+        finally:
+            if how.contained:
+                os.close(report_w)
+        try:
+            watch = _Watch(proc, report_r, timeout, cancel or CANCEL, mark, started)
+            watch.loop()
+        finally:
+            _kill_tree(proc)
+            proc.stdout.close()
+            if report_r >= 0:
+                os.close(report_r)
             proc.wait()
-        duration = time.monotonic() - started
-        # The snippet has ended: whatever still runs with its mark was left behind. Processes
-        # already on their way out (a helper that exits when its parent's pipe closes, such as
-        # multiprocessing's resource tracker) get a short grace period first.
-        grace = time.monotonic() + EXIT_GRACE
-        while _marked(mark) and time.monotonic() < grace:
-            time.sleep(0.02)
-        leftovers = [f"process {p}: {cmd}" for p, cmd in _kill_marked(mark)]
-        _kill_group(proc.pid)
-        reader.join(timeout=10)
-        proc.stdout.close()
-        out = b"".join(chunks)
-        for folder, label in ((cwd, "working directory"), (tmp, "TMPDIR")):
-            leftovers += [f"{label}: {p.relative_to(folder)}" for p in sorted(folder.rglob("*"))]
-        events = _load_events(events_file)
+        leftovers = watch.leftovers
+        ignored = contain.mount_points(layout, visible) if how.contained else set()
+        for folder, label in layout.leftover_folders():
+            found = [p for p in sorted(folder.rglob("*")) if p not in ignored]
+            leftovers += [f"{label}: {p.relative_to(folder)}" for p in found[:LEFTOVERS_KEPT]]
+            if len(found) > LEFTOVERS_KEPT:
+                leftovers.append(f"{label}: and {len(found) - LEFTOVERS_KEPT} more files")
+        events = _load_events(layout.host("events") / "events.jsonl")
+        strace_logs = None
+        if trace:
+            from . import calls
+            strace_logs = calls.parse_logs(layout.host("strace") / "log")
     return Run(
-        snippet=_shown_as(path), output=out.decode("utf-8", "replace"),
-        returncode=None if timed_out else proc.returncode, duration=round(duration, 3),
-        timeout=timeout, timed_out=timed_out, leftovers=leftovers, finished_at=time.time(),
-        events=events,
+        snippet=_shown_as(path), output=watch.output.decode("utf-8", "replace"),
+        returncode=watch.returncode, duration=round(watch.duration, 3),
+        timeout=timeout, timed_out=watch.timed_out, leftovers=leftovers, finished_at=time.time(),
+        events=events, strace_logs=strace_logs, stopped=watch.stopped,
+        contained=how.how if how.contained else "",
     )
+
+
+LEFTOVERS_KEPT = 20  # leftovers kept one by one in a Run; the rest are counted
+CANCEL = threading.Event()  # set: every run of this process stops now (the build was interrupted)
+
+
+class _Watch:
+    """Reads a run's output and reports until it ends, never past its deadlines.
+
+    Deadlines: the time limit (then the snippet's stack is asked for and, a second later, all of
+    it is killed); the grace period once the snippet has ended (its leftovers are then killed);
+    and one second after any kill, whatever still holds the output pipe.
+    """
+
+    def __init__(self, proc, report_fd: int, timeout: float, cancel, mark: str, started: float):
+        self.proc, self.report_fd, self.cancel, self.mark = proc, report_fd, cancel, mark
+        self.started = started
+        self.deadline = started + timeout
+        self.output = b""
+        self.report = b""
+        self.returncode: int | None = None
+        self.duration = 0.0
+        self.timed_out = False
+        self.stopped = ""
+        self.leftovers: list[str] = []
+        self.ended_at: float | None = None  # when the snippet's own process ended
+        self.killed_at: float | None = None
+        self.stack_at: float | None = None
+        self.grace_over = False
+
+    def loop(self) -> None:
+        out_fd = self.proc.stdout.fileno()
+        self.out_pipe = f"pipe:[{os.fstat(out_fd).st_ino}]"
+        os.set_blocking(out_fd, False)
+        poller = select.poll()
+        poller.register(out_fd, select.POLLIN)
+        open_fds = {out_fd}
+        if self.report_fd >= 0:
+            os.set_blocking(self.report_fd, False)
+            poller.register(self.report_fd, select.POLLIN)
+            open_fds.add(self.report_fd)
+        while True:
+            now = time.monotonic()
+            if self._check(now):
+                return
+            for fd, _flags in poller.poll(50):
+                data = _read(fd)
+                if data is None:
+                    continue
+                if not data:
+                    poller.unregister(fd)
+                    open_fds.discard(fd)
+                elif fd == out_fd:
+                    self._output(data)
+                else:
+                    self.report += data
+                    self._parse_report()
+            if not open_fds and self.proc.poll() is not None:
+                if self.ended_at is None:  # fallback mode: the snippet is the child
+                    self._ended(self.proc.returncode)
+                if self.report_fd < 0 and not self.leftovers:
+                    self.leftovers = _reported(_kill_marked(self.mark))
+                return
+            if self.report_fd < 0 and self.ended_at is None and self.proc.poll() is not None:
+                self._ended(self.proc.returncode)  # the pipe may still be held by leftovers
+
+    def _check(self, now: float) -> bool:
+        """Act on the deadlines; True when the watch is over."""
+        if self.cancel.is_set() and self.killed_at is None:
+            self.stopped = "cancelled"
+            self._kill(now)
+        if self.ended_at is None and now >= self.deadline and not self.timed_out:
+            self.timed_out = True
+            self.stack_at = now
+            _show_stack(self.proc, self.report_fd >= 0)
+        if self.stack_at is not None and now >= self.stack_at + 1 and self.killed_at is None:
+            self._kill(now)
+        if self.ended_at is not None and self.killed_at is None:
+            if self.report_fd >= 0 and not self.grace_over and \
+                    now >= self.ended_at + contain.EXIT_GRACE:
+                self.grace_over = True  # the init: report what is left, kill it and exit
+                for init in _children(self.proc.pid):
+                    _signal(init, signal.SIGUSR1)
+            if now >= self.ended_at + contain.EXIT_GRACE + 2:  # the init did not finish in time
+                self._kill(now)
+            elif self.report_fd < 0 and now >= self.ended_at + contain.EXIT_GRACE:
+                found = _kill_marked(self.mark)
+                found += [p for p in _kill_holders(self.out_pipe) if p not in found]
+                self.leftovers = _reported(found)
+                self._kill(now)
+            elif self.report_fd < 0 and not _marked(self.mark):
+                _kill_group(self.proc.pid)  # nothing left of the run but maybe its group
+        if self.killed_at is not None and now >= self.killed_at + 1:
+            if self.ended_at is None:
+                self.duration = now - self.started
+            return True  # whatever still holds the pipe, the watch is over
+        return False
+
+    def _output(self, data: bytes) -> None:
+        room = OUTPUT_LIMIT - len(self.output)
+        self.output += data[:max(room, 0)]
+        if len(data) > room and not self.stopped:
+            self.stopped = "output"
+            self._kill(time.monotonic())
+
+    def _parse_report(self) -> None:
+        *lines, self.report = self.report.split(b"\n")
+        for line in lines:
+            word, _sep, rest = line.decode("utf-8", "replace").partition(" ")
+            if word == "exit" and self.ended_at is None:
+                self._ended(_shell_status(rest))
+            elif word == "left":
+                pid, _sep, cmd = rest.partition(" ")
+                self.leftovers.append(f"process {pid}: {cmd.strip()}")
+            elif word == "more":
+                self.leftovers.append(f"process: and {rest.strip()} more")
+
+    def _ended(self, returncode: int) -> None:
+        self.ended_at = time.monotonic()
+        self.duration = self.ended_at - self.started
+        if not self.timed_out and not self.stopped:
+            self.returncode = returncode
+
+    def _kill(self, now: float) -> None:
+        self.killed_at = now
+        _kill_tree(self.proc)
+        if self.report_fd < 0:
+            _kill_marked(self.mark)
+
+
+OUTPUT_LIMIT = 1 << 20  # bytes of output kept; a snippet printing more is stopped
+
+
+def _read(fd: int) -> bytes | None:
+    """What the pipe holds: b"" at its end, None if nothing is there yet."""
+    try:
+        return os.read(fd, 65536)
+    except BlockingIOError:
+        return None
+    except OSError:
+        return b""
+
+
+def _shell_status(text: str) -> int:
+    """A shell's exit status ("143") as Popen's returncode (-15 for SIGTERM)."""
+    try:
+        status = int(text)
+    except ValueError:
+        return 1
+    return -(status - 128) if 128 < status <= 128 + 64 else status
+
+
+def _reported(found: list[tuple[int, str]]) -> list[str]:
+    items = [f"process {pid}: {cmd}" for pid, cmd in found[:contain.LEFTOVERS_SHOWN]]
+    if len(found) > contain.LEFTOVERS_SHOWN:
+        items.append(f"process: and {len(found) - contain.LEFTOVERS_SHOWN} more")
+    return items
+
+
+def _kill_tree(proc: subprocess.Popen) -> None:
+    """Kill the run: its process group, and (contained) bwrap, whose death ends the namespace."""
+    _kill_group(proc.pid)
+    try:
+        proc.kill()
+    except ProcessLookupError:
+        pass
 
 
 # --- observation: what the run did (docs/_ext/snippetexec/observe.py) ----------------------------
 
 def _observer_code() -> str:
-    """The observation layer's code for sitecustomize, if the layer is present."""
-    try:
-        from . import observe
-    except ImportError:
-        try:
-            import observe  # runner.py run as a script
-        except ImportError:
-            return ""
+    """The observation layer's code for sitecustomize."""
     return "\n" + observe.SITE_CODE
 
 
+MAX_EVENTS = 20_000  # events kept per run; a loop should ask for fewer (# snippet: observe = ...)
+
+
 def _load_events(file: Path) -> list[dict]:
-    """The events the run recorded, in the order they were written."""
-    if not file.is_file():
-        return []
+    """The events the run recorded, in the order they were written (at most MAX_EVENTS)."""
     events = []
-    for line in file.read_text(encoding="utf-8", errors="replace").splitlines():
-        try:
-            events.append(json.loads(line))
-        except ValueError:
-            continue  # a line cut short by a process killed while writing it
+    try:
+        with file.open(encoding="utf-8", errors="replace") as lines:
+            for line in lines:
+                if len(events) == MAX_EVENTS:
+                    events.append({"pid": 0, "call": "observe.truncated",
+                                   "args": {"kept": MAX_EVENTS}})
+                    break
+                try:
+                    events.append(json.loads(line))
+                except ValueError:
+                    continue  # a line cut short by a process killed while writing it
+    except FileNotFoundError:
+        pass
     return events
 
 
@@ -353,18 +614,50 @@ def _shown_as(path: Path) -> str:
     return str(path)
 
 
-def _drain(stream, chunks: list[bytes]) -> None:
-    while data := stream.read1(65536):
-        chunks.append(data)
-
-
-def _show_stack(proc: subprocess.Popen) -> None:
-    """Ask the snippet's main process to print its Python stack (where it hangs)."""
+def _signal(pid: int, sig: int) -> None:
     try:
-        os.kill(proc.pid, STACK_SIGNAL)
-        proc.wait(timeout=1)  # it keeps running: this only gives it time to print
-    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.kill(pid, sig)
+    except (ProcessLookupError, PermissionError):
         pass
+
+
+def _show_stack(proc: subprocess.Popen, contained: bool) -> None:
+    """Ask the snippet's main process to print its Python stack (where it hangs).
+
+    It keeps running: the caller kills it a second later, once it has had time to print.
+    Contained, the snippet is pid 2 of its namespace, a child of the init, itself bwrap's child.
+    """
+    pid = proc.pid
+    if contained:
+        inits = _children(proc.pid)
+        pid = next((c for init in inits for c in _children(init) if _ns_pid(c) == 2), 0)
+    if pid:
+        try:
+            os.kill(pid, STACK_SIGNAL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def _status_fields(pid: int) -> dict[str, str]:
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return {}
+    return dict(line.split(":\t", 1) for line in text.splitlines() if ":\t" in line)
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and _status_fields(int(entry.name)).get("PPid") == str(parent):
+            found.append(int(entry.name))
+    return found
+
+
+def _ns_pid(pid: int) -> int:
+    """The pid a process has in its own (innermost) PID namespace."""
+    ids = _status_fields(pid).get("NSpid", "").split()
+    return int(ids[-1]) if ids else 0
 
 
 def _kill_group(pgid: int) -> None:
@@ -388,6 +681,28 @@ def _kill_marked(mark: str) -> list[tuple[int, str]]:
     return found
 
 
+def _kill_holders(pipe: str) -> list[tuple[int, str]]:
+    """Kill every process that holds ``pipe`` ("pipe:[inode]") open; return what was found.
+
+    Without containment, catches a daemon that dropped its environment (and the mark) but kept
+    the run's output pipe.
+    """
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            links = [os.readlink(fd) for fd in (entry / "fd").iterdir()]
+            if pipe not in links:
+                continue
+            cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        found.append((int(entry.name), cmd.strip()))
+        _signal(int(entry.name), signal.SIGKILL)
+    return found
+
+
 def _marked(mark: str) -> list[tuple[int, str]]:
     """The live processes (not zombies) whose environment carries this run's mark."""
     needle = f"{_ENV_MARK}={mark}".encode()
@@ -407,8 +722,26 @@ def _marked(mark: str) -> list[tuple[int, str]]:
     return found
 
 
-if __name__ == "__main__":  # python3 docs/_ext/snippetexec/runner.py snippets/x/y.py
-    result = run(Snippet.from_path(Path(sys.argv[1])))
-    print(result.output, end="")
-    print(f"--- {result.status} in {result.duration:.2f} s", file=sys.stderr)
-    sys.exit(0 if result.ok else 1)
+def main(argv: list[str]) -> int:
+    """python3 docs/_ext/snippetexec/runner.py snippets/x/y.py: run it as the build does.
+
+    Prints what it printed (control characters escaped), then the report the build would log.
+    """
+    if len(argv) != 1:
+        print("usage: runner.py SNIPPET.py", file=sys.stderr)
+        return 2
+    how = contain.mode()
+    if not how.contained:
+        print(f"WARNING: this run is NOT contained: {how.how}", file=sys.stderr)
+    result = run(Snippet.from_path(Path(argv[0])))
+    sys.stdout.write(printable(result.output))
+    sys.stdout.flush()
+    if result.ok:
+        print(f"--- ok in {result.duration:.2f} s", file=sys.stderr)
+    else:
+        print(f"--- snippet failed:\n{result.describe()}", file=sys.stderr)
+    return 0 if result.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -23,6 +23,7 @@ import datetime
 import hashlib
 import json
 import os
+import signal
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -362,9 +363,48 @@ class Results:
             tmp.replace(self.cache_dir / f"{key}.json")
 
 
+def _containment_notice() -> str:
+    """"" if runs are contained here, else a loud line saying why not."""
+    how = runner.contain.mode()
+    if how.contained:
+        return ""
+    return (f"WARNING: snippets run WITHOUT containment ({how.how}): a snippet can reach the "
+            "build, its cache and this machine. Install bubblewrap (bwrap) to contain them.")
+
+
 def _run_all(wanted: dict[str, runner.Snippet], results: Results, jobs: int) -> None:
+    """Run the snippets side by side. Ctrl+C or SIGTERM stops every run at once (runner.CANCEL):
+    no snippet keeps running and no temporary directory stays behind."""
     total = len(wanted)
+    notice = _containment_notice()
+    if notice and runner.contain.required():
+        raise RuntimeError(f"{runner.contain.ENV_SWITCH}=require, but {notice}")
+    if notice:
+        logger.info(notice, color="red")
+    else:
+        logger.info(f"contained: {runner.contain.mode().how}")
     logger.info(f"running {total} snippet(s) on {jobs} worker(s)")
+    runner.CANCEL.clear()
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if in_main else None
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
+    try:
+        _run_in(pool, wanted, results, total)
+    except BaseException:
+        runner.CANCEL.set()  # every run kills its sandbox and returns within a second
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    finally:
+        pool.shutdown(wait=True)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"stopped by {runner.signal_name(signum)}")
+
+
+def _run_in(pool, wanted: dict[str, runner.Snippet], results: Results, total: int) -> None:
     started: dict[str, float] = {}
     lock = threading.Lock()
 
@@ -379,30 +419,29 @@ def _run_all(wanted: dict[str, runner.Snippet], results: Results, jobs: int) -> 
 
     done, failed, noticed, next_report = 0, 0, set(), 0.25
     begin = time.monotonic()
-    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-        # Longest limits first, so that a slow snippet does not start last.
-        order = sorted(wanted, key=lambda k: (-wanted[k].timeout, wanted[k].name))
-        futures = {pool.submit(one, key): key for key in order}
-        pending = set(futures)
-        while pending:
-            finished, pending = concurrent.futures.wait(pending, timeout=1.0)
-            for future in finished:
-                run = future.result()
-                results.put(futures[future], run)
-                done += 1
-                failed += not run.ok
-            if done / total >= next_report or not pending:
-                logger.info(f"snippets: {done}/{total} done, {failed} failed "
-                            f"({time.monotonic() - begin:.1f} s)")
-                while next_report <= done / total:
-                    next_report += 0.25
-            with lock:
-                slow = [(k, time.monotonic() - t) for k, t in started.items()
-                        if time.monotonic() - t > SLOW_NOTICE and k not in noticed]
-            for key, seconds in slow:
-                noticed.add(key)
-                logger.info(f"snippets: snippets/{wanted[key].name} still running after "
-                            f"{seconds:.0f} s (limit {wanted[key].timeout:g} s)")
+    # Longest limits first, so that a slow snippet does not start last.
+    order = sorted(wanted, key=lambda k: (-wanted[k].timeout, wanted[k].name))
+    futures = {pool.submit(one, key): key for key in order}
+    pending = set(futures)
+    while pending:
+        finished, pending = concurrent.futures.wait(pending, timeout=1.0)
+        for future in finished:
+            run = future.result()
+            results.put(futures[future], run)
+            done += 1
+            failed += not run.ok
+        if done / total >= next_report or not pending:
+            logger.info(f"snippets: {done}/{total} done, {failed} failed "
+                        f"({time.monotonic() - begin:.1f} s)")
+            while next_report <= done / total:
+                next_report += 0.25
+        with lock:
+            slow = [(k, time.monotonic() - t) for k, t in started.items()
+                    if time.monotonic() - t > SLOW_NOTICE and k not in noticed]
+        for key, seconds in slow:
+            noticed.add(key)
+            logger.info(f"snippets: snippets/{wanted[key].name} still running after "
+                        f"{seconds:.0f} s (limit {wanted[key].timeout:g} s)")
 
 
 # --- the runs page ------------------------------------------------------------------------------
@@ -430,12 +469,27 @@ def _table_rows(env, results: Results):
 
 
 def _runs_digest(env, results: Results) -> str:
-    rows = [(f, p, r.status if r else None, r.duration if r else None)
-            for f, p, r in _table_rows(env, results)]
+    rows = [(f, p, r.status if r else None, r.duration if r else None,
+             r.contained if r else None) for f, p, r in _table_rows(env, results)]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
-def _runs_table(app, docname: str, results: Results) -> nodes.Node:
+def _runs_table(app, docname: str, results: Results) -> list[nodes.Node]:
+    """The table of runs, under a warning if some were not contained."""
+    rows = _table_rows(app.env, results)
+    bare = [run for _f, _p, run in rows if run is not None and not run.contained]
+    notice = []
+    if bare:
+        warning = nodes.warning()
+        warning += nodes.paragraph("", _(
+            "{n} of these runs were made without containment (no sandbox on the machine that "
+            "built this page): a snippet could reach the build and the machine.").format(
+                n=len(bare)))
+        notice = [warning]
+    return [*notice, _table(app, docname, rows)]
+
+
+def _table(app, docname: str, rows) -> nodes.Node:
     labels = [_("Snippet"), _("Page"), _("Status"), _("Run time (s)"), _("Ran at (UTC)")]
     table = nodes.table(classes=["snippet-runs"])
     group = nodes.tgroup(cols=5)
@@ -446,7 +500,7 @@ def _runs_table(app, docname: str, results: Results) -> nodes.Node:
     group += head
     group += body
     head += _row(labels)
-    for filename, page, run in _table_rows(app.env, results):
+    for filename, page, run in rows:
         title = app.env.titles[page].astext() if page in app.env.titles else page
         page_ref = nodes.reference("", title, internal=True,
                                    refuri=app.builder.get_relative_uri(docname, page))
@@ -472,12 +526,7 @@ def _row(cells) -> nodes.row:
 
 # --- reports ------------------------------------------------------------------------------------
 
-_CONTROL = {c: f"\\x{c:02x}" for c in range(32) if chr(c) not in "\n\t"} | {127: "\\x7f"}
-
-
-def _printable(text: str) -> str:
-    """Text with control characters escaped: safe for a terminal, a log and an XML file."""
-    return text.translate(_CONTROL)
+_printable = runner.printable  # control characters escaped: safe for a terminal, log and XML
 
 
 def _write_junit(file: Path, records, results: Results, env) -> None:

@@ -1,0 +1,542 @@
+"""A snippet cannot harm the build, the machine, the repository or another page (issue 13).
+
+Every hostile snippet here is bounded: it forks a fixed number of processes, prints a bounded
+amount, and signals only inside its own PID namespace (those tests are skipped where runs are not
+contained, since there the same calls would reach the test's own processes). Processes are found
+afterwards by a marker in their command line, unique to each test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import uuid
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from snippetexec import contain, runner
+
+SPHINX_BUILD = Path(sys.executable).with_name("sphinx-build")
+CONTAINED = contain.mode().contained
+contained_only = pytest.mark.skipif(not CONTAINED, reason="runs are not contained here: "
+                                    + contain.mode().how)
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def marked(marker: str) -> list[int]:
+    """Live processes of the machine whose command line contains ``marker``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if marker.encode() in (entry / "cmdline").read_bytes():
+                state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+                if state != "Z":
+                    found.append(int(entry.name))
+        except (OSError, IndexError):
+            continue
+    return found
+
+
+def wait_until(condition, seconds: float) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+@pytest.fixture
+def marker():
+    """A unique number to put in the command lines of a test's processes (sleep MARKER)."""
+    value = f"{3000 + uuid.uuid4().int % 1000}.{uuid.uuid4().int % 10**6:06d}"
+    yield value
+    for pid in marked(value):  # never leave one behind, whatever the test found
+        os.kill(pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def uncontained(monkeypatch):
+    """Runs in this test use the fallback, as on a machine without bubblewrap."""
+    monkeypatch.setenv(contain.ENV_SWITCH, "off")
+    contain.mode.cache_clear()
+    yield
+    monkeypatch.undo()
+    contain.mode.cache_clear()
+
+
+# --- 1. contained ---------------------------------------------------------------------------------
+
+@contained_only
+def test_snippet_is_pid_2_of_a_namespace_that_holds_only_its_own_processes(tmp_path):
+    script = write(tmp_path / "who.py", """\
+        import os
+        print("pid", os.getpid(), "parent", os.getppid())
+        print("processes", sorted(int(p) for p in os.listdir("/proc") if p.isdigit()))
+        try:
+            os.kill(-1, 0)  # every process it may signal, but itself and pid 1
+        except ProcessLookupError:
+            print("no other process to signal")
+    """)
+    result = runner.run(script)
+    assert result.ok, result.describe()
+    assert result.output.splitlines() == ["pid 2 parent 1", "processes [1, 2]",
+                                          "no other process to signal"]
+    assert result.contained.startswith("bubblewrap")
+
+
+@contained_only
+def test_signals_from_a_snippet_reach_neither_the_build_nor_its_terminal(tmp_path):
+    script = write(tmp_path / "hostile.py", """\
+        import os, signal
+        parent = os.getppid()
+        for sig in (signal.SIGTERM, signal.SIGSTOP, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT):
+            os.kill(parent, sig)
+        for attempt in (lambda: os.killpg(os.getpgid(parent), signal.SIGTERM),
+                        lambda: os.killpg(0, signal.SIGCONT), lambda: os.kill(-1, signal.SIGKILL)):
+            try:
+                attempt()
+            except ProcessLookupError:
+                pass
+        print("parent's command", open(f"/proc/{parent}/cmdline", "rb").read()[:7])
+        print("parent's stdin", os.readlink(f"/proc/{parent}/fd/0"))
+        try:
+            os.open("/dev/tty", os.O_RDWR)
+        except OSError as exc:
+            print("no terminal:", exc.strerror)
+        print("still running")
+    """)
+    before = os.getpid()
+    result = runner.run(script)
+    assert os.getpid() == before  # this process (the build's stand-in) is alive and not stopped
+    assert result.ok, result.describe()
+    lines = result.output.splitlines()
+    assert lines[0] == "parent's command b'/bin/sh'"  # the namespace's init, not the build
+    assert lines[1:] == ["parent's stdin /dev/null", "no terminal: No such device or address",
+                         "still running"]
+
+
+@contained_only
+def test_the_repository_and_the_cache_are_read_only_and_tmp_shm_home_are_the_runs(tmp_path):
+    outside = Path(os.environ.get("TMPDIR", "/tmp")) / f"visible-{uuid.uuid4().hex}"
+    outside.write_text("the build's /tmp")
+    script = write(tmp_path / "writes.py", f"""\
+        import os, pathlib
+        for target in ({str(tmp_path / 'next_to_me.txt')!r}, {str(ROOT / 'docs' / 'x.md')!r},
+                       {str(ROOT / '_build' / 'snippet-cache' / 'x.json')!r}):
+            try:
+                open(target, "w").close()
+                print("wrote", target)
+            except OSError as exc:
+                print("refused:", exc.strerror)
+        print("build's /tmp visible:", os.path.exists({str(outside)!r}))
+        for folder in ("/tmp", "/dev/shm", os.environ["HOME"]):
+            pathlib.Path(folder, "litter").write_text("x")
+    """)
+    try:
+        result = runner.run(script)
+    finally:
+        outside.unlink()
+    assert result.output.splitlines() == ["refused: Read-only file system"] * 3 + [
+        "build's /tmp visible: False"]
+    assert not (tmp_path / "next_to_me.txt").exists() and not (ROOT / "docs" / "x.md").exists()
+    assert result.leftovers == ["TMPDIR: litter", "/dev/shm: litter", "HOME: litter"]
+
+
+def test_the_environment_is_an_allow_list(tmp_path, monkeypatch):
+    monkeypatch.setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "secret")
+    monkeypatch.setenv("GITHUB_TOKEN", "secret")
+    script = write(tmp_path / "env.py", """\
+        import os
+        print(sorted(k for k, v in os.environ.items() if "secret" in v or "TOKEN" in k))
+        print(os.environ["HOME"] != os.path.expanduser("~root"), os.environ["TMPDIR"])
+    """)
+    result = runner.run(script)
+    assert result.ok, result.describe()
+    first, second = result.output.splitlines()
+    assert first == "[]"
+    assert second.startswith("True ")
+
+
+def test_each_run_has_resource_limits(tmp_path):
+    script = write(tmp_path / "limits.py", """\
+        import os, resource
+        for name in ("RLIMIT_AS", "RLIMIT_FSIZE", "RLIMIT_CPU", "RLIMIT_NPROC"):
+            print(name, resource.getrlimit(getattr(resource, name))[0])
+        try:
+            bytearray(3 << 30)
+        except MemoryError:
+            print("3 GiB: MemoryError")
+        fd = os.open("big", os.O_WRONLY | os.O_CREAT)
+        try:
+            os.pwrite(fd, b"x", 300 << 20)  # sparse: no disk is used
+        except OSError as exc:
+            print("file past 256 MiB:", exc.strerror)
+        os.close(fd)
+        os.remove("big")
+    """)
+    result = runner.run(script, timeout=20)
+    assert result.ok, result.describe()
+    lines = result.output.splitlines()
+    assert lines[:3] == [f"RLIMIT_AS {contain.MEMORY_LIMIT}",
+                         f"RLIMIT_FSIZE {contain.FILE_SIZE_LIMIT}",
+                         f"RLIMIT_CPU {20 + contain.CPU_EXTRA}"]
+    if CONTAINED:
+        assert lines[3] == f"RLIMIT_NPROC {contain.PROCESS_LIMIT}"
+    assert lines[4:] == ["3 GiB: MemoryError", "file past 256 MiB: File too large"]
+
+
+# --- 2. bounded -----------------------------------------------------------------------------------
+
+DAEMON = """\
+    # snippet: timeout = 5
+    import os
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            os.execve("/bin/sleep", ["sleep", "{marker}"], {{}})  # empty environment
+        os._exit(0)
+    print("parent done")
+"""
+
+
+@pytest.mark.parametrize("contained", [True, False], ids=["contained", "fallback"])
+def test_a_double_forked_daemon_holding_the_output_pipe_is_reported_and_killed(
+        tmp_path, marker, contained, request):
+    if contained and not CONTAINED:
+        pytest.skip("runs are not contained here")
+    if not contained:
+        request.getfixturevalue("uncontained")
+    script = write(tmp_path / "daemon.py", DAEMON.format(marker=marker))
+    started = time.monotonic()
+    result = runner.run(script)
+    assert time.monotonic() - started < contain.EXIT_GRACE + 3
+    assert result.returncode == 0 and not result.ok
+    # Contained, the init finds it in the namespace; without, the runner finds the output pipe
+    # among its open files (it dropped the environment that marks the run's processes).
+    assert [item.split(": ", 1)[1] for item in result.leftovers] == [f"sleep {marker}"]
+    assert wait_until(lambda: not marked(marker), 2), "the daemon still runs"
+
+
+@contained_only
+def test_a_daemon_on_dev_null_with_an_empty_environment_is_reported_and_killed(tmp_path, marker):
+    script = write(tmp_path / "quiet.py", f"""\
+        import subprocess
+        subprocess.Popen(["sleep", "{marker}"], start_new_session=True, env={{}},
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    """)
+    result = runner.run(script)
+    assert result.status == "left things behind"
+    assert result.leftovers == [f"process 3: sleep {marker}"]
+    assert not marked(marker)
+
+
+@contained_only
+def test_a_process_that_reforks_every_millisecond_is_reported_and_killed(tmp_path, marker):
+    script = write(tmp_path / "reforks.py", f"""\
+        import os, subprocess, sys
+        code = '''
+        import os, sys, time
+        for _ in range(60000):  # bounded: a minute at most
+            if os.fork():
+                os._exit(0)
+            time.sleep(0.001)
+        '''
+        subprocess.Popen([sys.executable, "-c", code, "{marker}"], start_new_session=True)
+    """)
+    result = runner.run(script)
+    assert result.status == "left things behind", result.describe()
+    assert result.leftovers and all(marker in item for item in result.leftovers)
+    assert not marked(marker)
+
+
+@contained_only
+def test_more_than_twenty_leftovers_are_summarised(tmp_path, marker):
+    script = write(tmp_path / "many.py", f"""\
+        import subprocess
+        for _ in range(25):
+            subprocess.Popen(["sleep", "{marker}"], start_new_session=True)
+    """)
+    result = runner.run(script)
+    report = result.describe().splitlines()
+    named = [line for line in report if line.startswith("  left behind: process ")]
+    assert len(named) == 20 and report[21] == "  left behind: process: and 5 more"
+    assert not marked(marker)
+
+
+@pytest.mark.parametrize("contained", [True, False], ids=["contained", "fallback"])
+def test_output_is_capped_the_run_stopped_and_never_cached(tmp_path, contained, request):
+    if contained and not CONTAINED:
+        pytest.skip("runs are not contained here")
+    if not contained:
+        request.getfixturevalue("uncontained")
+    script = write(tmp_path / "flood.py", """\
+        import sys
+        line = "x" * 1023 + "\\n"
+        for _ in range(1 << 20):  # 1 GiB unless stopped
+            sys.stdout.write(line)
+    """)
+    started = time.monotonic()
+    result = runner.run(script)
+    assert time.monotonic() - started < 10
+    assert len(result.output) == runner.OUTPUT_LIMIT
+    assert not result.ok and result.status == "printed more than 1 MiB"
+    assert "printed more than 1 MiB (1048576 bytes); it was stopped there" in result.describe()
+    from snippetexec.sphinx_ext import Results
+    results = Results(tmp_path / "cache", tmp_path)
+    results.put("k", result)
+    assert not (tmp_path / "cache").exists()
+
+
+@pytest.mark.parametrize("contained", [True, False], ids=["contained", "fallback"])
+def test_the_time_limit_holds_whatever_holds_the_pipe(tmp_path, marker, contained, request):
+    if contained and not CONTAINED:
+        pytest.skip("runs are not contained here")
+    if not contained:
+        request.getfixturevalue("uncontained")
+    script = write(tmp_path / "hangs.py", f"""\
+        import os, subprocess, time
+        subprocess.Popen(["sleep", "{marker}"], start_new_session=True, env={{}})
+        def stuck():
+            time.sleep(300)
+        stuck()
+    """)
+    started = time.monotonic()
+    result = runner.run(script, timeout=2)
+    assert time.monotonic() - started < 2 + 1 + 1 + 1  # limit, stack, kill, margin
+    assert result.timed_out and result.returncode is None
+    assert result.failing_line() == 4  # the stack printed on the time-out names the line
+    if contained:
+        assert wait_until(lambda: not marked(marker), 2)
+
+
+# --- 3. the build survives ------------------------------------------------------------------------
+
+class Site:
+    """A one-page site with the project's conf.py."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        for folder in ("en",):
+            write(root / "docs" / folder / "index.md", "# Home\n\n```{toctree}\none\nruns\n```\n")
+            write(root / "docs" / folder / "runs.md", "# Runs\n\n```{snippet-runs}\n```\n")
+        write(root / "docs" / "index.html", "<!doctype html><title>x</title>\n")
+
+    def page(self, *snippets: str) -> None:
+        blocks = "".join(f"\n```{{exec_code}}\n:filename: {s}\n```\n" for s in snippets)
+        write(self.root / "docs" / "en" / "one.md", f"# One\n{blocks}")
+
+    def snippet(self, name: str, code: str) -> Path:
+        return write(self.root / "snippets" / name, code)
+
+    def command(self) -> list[str]:
+        return [str(SPHINX_BUILD), "-b", "html", "-c", str(ROOT), "-W", "--keep-going",
+                "-d", str(self.root / "doctrees"), "-D", "language=en",
+                "-D", f"snippet_dir={self.root / 'snippets'}",
+                "-D", f"snippet_cache_dir={self.root / 'cache'}",
+                "-D", f"snippet_report_dir={self.root / 'reports'}",
+                str(self.root / "docs" / "en"), str(self.root / "html")]
+
+    def build(self, env: dict | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run(self.command(), capture_output=True, text=True, timeout=300,
+                              env=env)
+
+
+@pytest.mark.parametrize("how", ["SIGINT", "SIGTERM", "SIGKILL"])
+def test_interrupting_the_build_stops_it_at_once_and_leaves_nothing_running(tmp_path, marker,
+                                                                            how):
+    site = Site(tmp_path / "site")
+    for i in range(3):
+        site.snippet(f"demo/slow{i}.py", f"""\
+            # snippet: timeout = 60
+            import subprocess
+            subprocess.run(["sleep", "{marker}"])
+        """)
+    site.page(*(f"demo/slow{i}.py" for i in range(3)))
+    temp = tmp_path / "build-tmp"
+    temp.mkdir()
+    # Through a terminal, as a writer types Ctrl+C (a background job would ignore SIGINT).
+    leader, follower = pty.openpty()
+    build = subprocess.Popen(site.command(), stdin=follower, stdout=follower, stderr=follower,
+                             env=dict(os.environ, TMPDIR=str(temp)), start_new_session=True)
+    os.close(follower)
+    try:
+        assert wait_until(lambda: len(marked(marker)) == 3, 120), "the snippets did not start"
+        stopped = time.monotonic()
+        os.kill(build.pid, getattr(signal, how))
+        build.wait(timeout=20)
+        took = time.monotonic() - stopped
+    finally:
+        if build.poll() is None:
+            build.kill()
+        os.close(leader)
+    assert wait_until(lambda: not marked(marker), 1), "a snippet survived the build"
+    if how != "SIGKILL":
+        assert took < 3  # a second for the runs, the rest is Python and Sphinx exiting
+        assert build.returncode != 0
+        assert sorted(p.name for p in temp.iterdir() if p.name.startswith("snippet-")) == []
+
+
+# --- 4. results cannot be forged ------------------------------------------------------------------
+
+@contained_only
+def test_a_snippet_cannot_write_the_cache_or_another_runs_result(tmp_path):
+    site = Site(tmp_path / "site")
+    cache = tmp_path / "site" / "cache"
+    site.snippet("demo/a_forger.py", f"""\
+        import os, pathlib
+        print("build's arguments visible:", {str(cache)!r}.encode() in
+              open(f"/proc/{{os.getppid()}}/cmdline", "rb").read())
+        try:
+            for entry in pathlib.Path({str(cache)!r}).glob("*.json"):
+                entry.write_text("forged")
+            pathlib.Path({str(cache)!r}, "x.json").write_text("forged")
+            print("wrote the cache")
+        except OSError as exc:
+            print("cache:", exc.strerror)
+        others = [p for p in pathlib.Path("/tmp").iterdir() if p.name.startswith("snippet-")]
+        print("other runs visible:", others)
+    """)
+    site.snippet("demo/b_victim.py", "# snippet: timeout = 20\nprint('the real output')\n")
+    site.page("demo/a_forger.py", "demo/b_victim.py")
+    cache.mkdir()
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    published = json.loads((tmp_path / "site" / "reports" / "published-en.json").read_text())
+    assert published["demo/b_victim.py"]["run"]["output"] == "the real output\n"
+    assert published["demo/a_forger.py"]["run"]["output"] == (
+        "build's arguments visible: False\n"
+        "cache: No such file or directory\n"  # the build's /tmp is not the run's
+        "other runs visible: []\n")
+    assert all(entry.read_text().startswith("{") for entry in cache.iterdir())
+
+
+@pytest.mark.parametrize("entry", ['{"snippet": "demo/value.py", "outp', '[1, 2]',
+                                   '{"snippet": 1, "output": "x", "returncode": 0, '
+                                   '"duration": 0, "timeout": 1}',
+                                   '{"snippet": "x", "output": "x", "returncode": 0, '
+                                   '"duration": 0, "timeout": 1, "ok": true}'])
+def test_an_invalid_cache_entry_is_a_miss_with_a_warning_naming_it(tmp_path, entry):
+    site = Site(tmp_path / "site")
+    site.snippet("demo/value.py", "print('value')\n")
+    site.page("demo/value.py")
+    assert site.build().returncode == 0
+    (cached,) = (tmp_path / "site" / "cache").iterdir()
+    cached.write_text(entry)
+    result = site.build()
+    assert f"ignoring the unreadable snippet cache entry {cached}" in result.stderr
+    assert "1 run by this build" in result.stdout
+
+
+# --- 5. clean reports -----------------------------------------------------------------------------
+
+def test_control_characters_are_escaped_in_the_log_the_report_and_the_junit_xml(tmp_path):
+    site = Site(tmp_path / "site")
+    site.snippet("demo/noisy.py", """\
+        import sys
+        sys.stdout.write("a\\x1b[2Jb\\x00c\\x07d\\x9be\\ufffef\\rg\\n")
+        sys.exit(3)
+    """)
+    site.page("demo/noisy.py")
+    result = site.build()
+    assert result.returncode != 0
+    assert "\x1b" not in result.stderr and "\x00" not in result.stderr
+    assert "a\\x1b[2Jb\\x00c\\x07d\\x9be\\ufffef\\x0dg" in result.stderr
+    suite = ET.parse(tmp_path / "site" / "reports" / "snippets-en.xml").getroot()
+    case = suite.find("testcase")
+    assert "a\\x1b[2Jb" in case.find("failure").text
+    assert "a\\x1b[2Jb" in case.find("system-out").text
+
+
+def test_the_runners_command_line_prints_the_builds_report(tmp_path):
+    script = write(tmp_path / "fails.py", """\
+        import tempfile, sys
+        open(tempfile.gettempdir() + "/left", "w").close()
+        print("bell\\x07")
+        sys.exit(4)
+    """)
+    run = runner.run(script)
+    cli = subprocess.run([sys.executable, str(ROOT / "docs/_ext/snippetexec/runner.py"),
+                          str(script)], capture_output=True, text=True, timeout=60)
+    assert cli.returncode == 1
+    assert cli.stdout == "bell\\x07\n"
+    assert run.describe() in cli.stderr
+    assert "fails.py: exit status 4\n  left behind: TMPDIR: left\n  | bell\\x07" in cli.stderr
+
+
+# --- the fallback ---------------------------------------------------------------------------------
+
+def test_the_fallback_runs_snippets_as_before_and_says_so(tmp_path, uncontained):
+    script = write(tmp_path / "plain.py", "import os\nprint('pid above 2:', os.getpid() > 2)\n")
+    result = runner.run(script)
+    assert result.ok and result.output == "pid above 2: True\n" and result.contained == ""
+    cli = subprocess.run([sys.executable, str(ROOT / "docs/_ext/snippetexec/runner.py"),
+                          str(script)], capture_output=True, text=True, timeout=60,
+                         env=dict(os.environ, SNIPPET_CONTAIN="off"))
+    assert "WARNING: this run is NOT contained: SNIPPET_CONTAIN=off" in cli.stderr
+
+
+def test_the_fallback_is_loud_in_the_build_log_and_on_the_runs_page(tmp_path):
+    site = Site(tmp_path / "site")
+    site.snippet("demo/a.py", "print('a')\n")
+    site.page("demo/a.py")
+    result = site.build(env=dict(os.environ, SNIPPET_CONTAIN="off"))
+    assert result.returncode == 0, result.stderr
+    assert "WARNING: snippets run WITHOUT containment (SNIPPET_CONTAIN=off" in result.stdout
+    runs = (tmp_path / "site" / "html" / "runs.html").read_text()
+    assert "1 of these runs were made without containment" in runs
+    if CONTAINED:  # and a contained rebuild takes the notice away
+        for entry in (tmp_path / "site" / "cache").iterdir():
+            entry.unlink()
+        assert site.build().returncode == 0
+        assert "without containment" not in (tmp_path / "site" / "html" / "runs.html").read_text()
+
+
+def test_containment_is_in_force_where_it_is_required():
+    """CI sets SNIPPET_CONTAIN=require: there, a machine that cannot contain runs fails."""
+    if not contain.required():
+        pytest.skip(f"{contain.ENV_SWITCH} is not 'require' here")
+    assert CONTAINED, contain.mode().how
+
+
+SYSTEM_PYTHON = Path("/usr/bin/python3")  # one that uid 65534 may run (pyenv's lives in /root)
+
+
+@pytest.mark.skipif(os.getuid() != 0 or not SYSTEM_PYTHON.exists(),
+                    reason="needs root to switch to another user, and /usr/bin/python3")
+def test_a_build_that_is_not_root_is_contained_in_a_user_namespace_of_its_own(tmp_path):
+    """The same runner as uid 65534: contained in a user namespace, or a loud fallback."""
+    script = write(tmp_path / "who.py", "import os\nprint(os.getuid(), os.getpid())\n")
+    tmp_path.chmod(0o755)
+    for parent in tmp_path.parents:
+        if parent == Path("/tmp"):
+            break
+        parent.chmod(parent.stat().st_mode | 0o005)
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); from snippetexec import runner, contain;"
+            "r = runner.run(sys.argv[2]); print(contain.mode().contained, r.ok, r.output.strip())")
+    as_nobody = subprocess.run(
+        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", str(SYSTEM_PYTHON), "-c",
+         code, str(ROOT / "docs" / "_ext"), str(script)],
+        capture_output=True, text=True, timeout=60, env={"PATH": os.environ["PATH"]})
+    contained, ok, output = as_nobody.stdout.split(" ", 2)
+    assert ok == "True", as_nobody.stderr
+    if contained == "True":
+        assert output.strip() == "65534 2"  # same uid as the build, pid 2 of its namespace
+    else:
+        assert output.startswith("65534 ")
