@@ -48,4 +48,5 @@ with tempfile.TemporaryDirectory() as folder:
         total, blocks, torn = run(path, size, records)
         print(f"{WRITERS} writers x {records} records of {size} bytes: {total} bytes received, "
               f"{torn} of {blocks} records torn")
+    print(f"records of 100000 bytes torn in this run: {torn} of {blocks}")
     os.unlink(path)

@@ -1,8 +1,19 @@
-"""A FIFO outlives its users: it stays as an empty file, reusable, until it is unlinked."""
+"""A FIFO stores no data: st_size stays 0, and unread bytes go when the last process closes it."""
 
+import array
+import fcntl
 import os
 import stat
 import tempfile
+import termios
+
+
+def waiting(fd: int) -> int:
+    """How many bytes wait in the FIFO's kernel buffer (the FIONREAD ioctl)."""
+    count = array.array("i", [0])
+    fcntl.ioctl(fd, termios.FIONREAD, count)
+    return count[0]
+
 
 with tempfile.TemporaryDirectory() as folder:
     path = os.path.join(folder, "fifo")
@@ -19,15 +30,19 @@ with tempfile.TemporaryDirectory() as folder:
         print(f"after session {session}: still a FIFO: {stat.S_ISFIFO(info.st_mode)}, "
               f"size {info.st_size}")
 
-    # Bytes still unread when the last user closes are not kept anywhere.
     r = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     w = os.open(path, os.O_WRONLY)
-    os.write(w, b"never read")
-    print(f"written but not read: size {os.stat(path).st_size}")
-    os.close(w)
-    os.close(r)
+    os.write(w, b"unread")
+    print(f"6 bytes written, none read: FIONREAD {waiting(r)}, st_size {os.stat(path).st_size}")
+    os.close(r)  # the reader leaves, the writer stays: the bytes stay too
     r = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    print(f"next reader finds: {os.read(r, 100)!r}")
+    print(f"reader gone, writer still open: a new reader gets {os.read(r, 100)!r}")
+
+    os.write(w, b"unread")
+    os.close(w)
+    os.close(r)  # now nobody has the FIFO open
+    r = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    print(f"after everybody closed: FIONREAD {waiting(r)}, a new reader gets {os.read(r, 100)!r}")
     os.close(r)
 
     os.unlink(path)  # removing the name is the only clean-up a FIFO needs

@@ -1,4 +1,5 @@
 """Start writer.py and reader.py as two separate programs that meet at a FIFO."""
+# snippet: uses = writer.py, reader.py
 
 import os
 import subprocess

@@ -12,7 +12,8 @@ while True:
     try:
         written += os.write(w, chunk)
     except BlockingIOError as exc:
-        print(f"writer: pipe full after {written} bytes: {errno.errorcode[exc.errno]}")
+        print(f"writer: bytes accepted before the pipe was full: {written}")
+        print(f"writer: the next write() failed with {errno.errorcode[exc.errno]}")
         break
 
 print(f"reader: took {len(os.read(r, 4096))} bytes out")

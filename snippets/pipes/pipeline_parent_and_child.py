@@ -5,6 +5,7 @@ writes the producer's lines, closes the write end (grep's EOF), and waits for gr
 """
 
 import os
+import signal
 import sys
 
 LINES = b"root    1 init\nuser  42 -bash\nuser  43 python3 server.py\nuser  44 bash -l\n"
@@ -13,9 +14,10 @@ r, w = os.pipe()
 sys.stdout.flush()
 pid = os.fork()
 if pid == 0:  # child: stdin <- the pipe, then become grep
-    os.dup2(r, 0)
+    os.dup2(r, 0)  # the copy on fd 0 is inheritable: it stays open in grep
     os.close(r)
-    os.close(w)  # otherwise grep holds a write end and never sees EOF
+    os.close(w)  # exec would close it too (os.pipe() fds are non-inheritable), but say so
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # SIG_IGN would survive exec
     try:
         os.execlp("grep", "grep", "bash")
     except OSError as exc:  # exec returns only on failure

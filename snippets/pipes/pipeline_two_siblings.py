@@ -5,6 +5,7 @@ so the first child runs `printf` with fixed lines in its place; put "ps", "aux" 
 """
 
 import os
+import signal
 import sys
 
 PRODUCER = ["printf", "root    1 init\\nuser  42 -bash\\nuser  43 python3 x.py\\n"
@@ -22,6 +23,7 @@ def spawn(argv: list[str], stdin: int | None, stdout: int | None, pipe: tuple[in
             os.dup2(stdout, 1)
         for fd in pipe:  # close both original ends in every child
             os.close(fd)
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # as a shell would: SIG_IGN survives exec
         try:
             os.execvp(argv[0], argv)
         except OSError as exc:

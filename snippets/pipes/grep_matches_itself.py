@@ -1,0 +1,37 @@
+"""`ps aux | grep cat` also finds grep itself: its own command line contains the pattern."""
+
+import os
+import subprocess
+
+
+def list_my_children() -> bytes:
+    """A tiny `ps`: the command line of each child of this process, one per line, sorted."""
+    lines = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read()
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                cmdline = f.read()
+        except OSError:  # that process ended meanwhile
+            continue
+        parent = int(stat[stat.rindex(b")") + 2:].split()[1])  # field 4 of /proc/PID/stat
+        if parent == os.getpid():
+            lines.append(cmdline.rstrip(b"\0").replace(b"\0", b" ") + b"\n")
+    return b"".join(sorted(lines))
+
+
+target = subprocess.Popen(["cat"], stdin=subprocess.PIPE)  # the process we look for
+try:
+    for pattern in ("cat", "[c]at"):
+        # Popen returns once grep is running, so the listing below includes grep itself.
+        grep = subprocess.Popen(["grep", pattern], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        found, _ = grep.communicate(list_my_children())
+        print(f"grep {pattern!r} found:")
+        for line in found.decode().splitlines():
+            print(f"    {line}")
+finally:
+    target.stdin.close()  # cat sees EOF and exits
+    target.wait()

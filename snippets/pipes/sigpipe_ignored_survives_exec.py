@@ -1,0 +1,60 @@
+"""`yes | head -c 2` by hand: `yes` started with SIGPIPE still ignored exits 1 instead of dying."""
+
+import os
+import signal
+import subprocess
+import sys
+
+
+def describe(exitcode: int, stderr: bytes) -> str:
+    """An exit code as os.waitstatus_to_exitcode and subprocess give it: -N means signal N."""
+    if exitcode < 0:
+        how = f"killed by {signal.Signals(-exitcode).name}"
+    else:
+        how = f"exit status {exitcode}"
+    return f"yes: {how}, stderr {stderr.decode().strip()!r}"
+
+
+def read_all(fd: int) -> bytes:
+    data = b""
+    while chunk := os.read(fd, 1024):
+        data += chunk
+    os.close(fd)
+    return data
+
+
+def fork_exec_yes(reset_sigpipe: bool) -> str:
+    """Run `yes` into a pipe, read 2 bytes, close the read end: how does `yes` end?"""
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()  # to show what `yes` says on stderr
+    sys.stdout.flush()
+    pid = os.fork()
+    if pid == 0:
+        os.dup2(out_w, 1)
+        os.dup2(err_w, 2)
+        if reset_sigpipe:
+            signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        # Without the reset, CPython's SIG_IGN is inherited and survives exec.
+        os.execvp("yes", ["yes"])
+    os.close(out_w)
+    os.close(err_w)
+    first = os.read(out_r, 2)
+    os.close(out_r)  # the reader quits, like `head` does
+    _, status = os.waitpid(pid, 0)
+    return f"read {first!r}, then " + describe(os.waitstatus_to_exitcode(status), read_all(err_r))
+
+
+def popen_yes() -> str:
+    # subprocess restores the default dispositions before exec (restore_signals=True)
+    child = subprocess.Popen(["yes"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = child.stdout.read(2)
+    child.stdout.close()
+    stderr = child.stderr.read()
+    child.stderr.close()
+    return f"read {first!r}, then " + describe(child.wait(), stderr)
+
+
+print(f"SIGPIPE in this Python process: {signal.getsignal(signal.SIGPIPE)!r}")
+print(f"fork + exec, nothing reset:     {fork_exec_yes(reset_sigpipe=False)}")
+print(f"fork + exec, SIG_DFL restored:  {fork_exec_yes(reset_sigpipe=True)}")
+print(f"subprocess.Popen:               {popen_yes()}")
