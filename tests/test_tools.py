@@ -13,6 +13,8 @@ quoted value is the one that version must give.
 
 from __future__ import annotations
 
+import ast
+import os
 import re
 
 MiB = 1024 * 1024
@@ -47,6 +49,10 @@ def test_pipe_is_a_socketpair_and_one_way_pipe_is_a_pipe(snippet):
     received = [e for e in ev.reads() if e.pid != ev.main and e.obj and
                 e.obj.startswith("socket:") and "K\\x01K\\x02K\\x03" in (e.data or "")]
     assert received, ev.text()
+    # Each message is framed: the receiver reads a 4-byte length, then exactly that many bytes.
+    header, body = ev.reads(pid=received[0].pid, obj=received[0].obj)[:2]
+    assert header.args["n"] == header.result == 4 and body is received[0]
+    assert body.result == body.args["n"] == int.from_bytes(ast.literal_eval(header.data), "big")
     assert ev.reads(pid=ev.main, fd=parent_end)  # the reply came back on the same socket
     assert ev.calls("os.pipe", pid=ev.main)  # Pipe(duplex=False)
 
@@ -142,6 +148,8 @@ def test_shared_memory_is_a_dev_shm_file_and_the_tracker_removes_a_leaked_one(sn
     leaked_name = leak.args["file"].removeprefix("/dev/shm")
     assert [e.data for e in ev.writes(pid=leak.pid) if leaked_name in (e.data or "")] == [
         f"b'REGISTER:{leaked_name}:shared_memory\\n'"]
+    # Nothing was left behind: neither segment is in /dev/shm now.
+    assert not os.path.exists(segment) and not os.path.exists(leak.args["file"])
 
 
 def test_a_manager_is_a_server_process_reached_over_a_unix_socket(snippet):
@@ -186,6 +194,8 @@ def test_listener_and_client_authenticate_with_an_hmac_challenge(snippet):
     sent = [e.data or "" for e in ev.writes(pid=ev.main)]
     assert sum("#CHALLENGE#" in d for d in sent) >= 2  # the server challenged both clients
     assert sum("#WELCOME#" in d for d in sent) == 1 and sum("#FAILURE#" in d for d in sent) == 1
+    # The key itself never crossed the socket, in either direction.
+    assert not any("secret" in (e.data or "") for e in ev.writes() + ev.reads())
 
 
 def test_start_methods_copy_or_reimport_as_the_page_says(snippet):
