@@ -43,6 +43,8 @@ def test_every_mechanism_is_measured_under_the_stated_conditions(snippet):
                 out.line("Room in each channel (bytes):").split(", "))
     assert list(room) == STREAMS
     assert set(room.values()) == {"262144"}  # the same room in every channel, as the page says
+    resized = out.events.calls("fcntl.fcntl").where(cmd="F_SETPIPE_SZ")  # pipes and FIFOs
+    assert resized and all(e.args["arg"] == e.result == 256 * 1024 for e in resized)
     rows = table(out)
     assert list(rows) == STREAMS + [SIGNAL]
     for name, (median, fastest, slowest, rate, low, high) in rows.items():
@@ -58,8 +60,9 @@ def test_the_summary_lines_the_prose_quotes_agree_with_the_table(snippet):
     rows = table(out)
     latency = {name: row[0] for name, row in rows.items()}
     rate = {name: row[3] for name, row in rows.items() if row[3] is not None}
-    assert out.line("shortest round trip (median):") == min(latency, key=latency.get)
-    assert out.line("highest throughput (median):") == max(rate, key=rate.get)
+    # The table rounds the medians: a tie in the table may be told apart by the unrounded values.
+    assert latency[out.line("shortest round trip (median):")] <= min(latency.values()) + 0.05
+    assert rate[out.line("highest throughput (median):")] >= max(rate.values()) - 0.5
     trips = ratios(out.line("round trip against a pipe's (medians):"))
     assert list(trips) == STREAMS[1:] + [SIGNAL]
     for name, ratio in trips.items():  # medians are printed to 0.1 µs: allow for the rounding
@@ -68,6 +71,10 @@ def test_the_summary_lines_the_prose_quotes_agree_with_the_table(snippet):
     assert list(rates) == STREAMS[1:]
     for name, ratio in rates.items():
         assert abs(ratio - rate[name] / rate["pipe"]) <= 0.01 + 1 / rate["pipe"], name
+    # The signal row comes from signals really sent both ways (the first of them are recorded).
+    ev = out.events
+    (first_child, *_) = [c for c in ev.children() if ev.signals_sent(sender=c, signal="SIGUSR1")]
+    assert ev.signals_sent(sender=ev.main, target=first_child, signal="SIGUSR1")
     bars = [line for line in out.lines if "█" in line]
     assert len(bars) == 6 + 5  # six round trips, five throughputs
     assert all(re.search(r"█+ \d+(\.\d)? (µs|MB/s)$", line) for line in bars)
@@ -92,8 +99,6 @@ def test_the_run_really_measured(snippet):
     assert len(ev.calls("socket.bind")) == len(ev.calls("socket.connect")) == 11
     maps = ev.calls("mmap.mmap")
     assert len(maps) == 2 * 11 and all(m.result["anonymous"] and m.result["shared"] for m in maps)
-    resized = ev.calls("fcntl.fcntl").where(cmd="F_SETPIPE_SZ")
-    assert resized and all(e.result == 256 * 1024 for e in resized)
     assert ev.signals_sent(sender=ev.main, signal="SIGUSR1")
     exits = [ev.exit_of(child) for child in ev.children()]  # waits past the 20th: unrecorded
     assert exits.count({"exited": 0}) >= 20 and set(map(str, exits)) <= {"None", "{'exited': 0}"}

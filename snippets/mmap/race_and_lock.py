@@ -1,4 +1,5 @@
 """Two processes increment a shared counter: updates lost, forced and by chance; then a lock."""
+# snippet: timeout = 60
 
 import mmap
 import multiprocessing
