@@ -202,6 +202,30 @@ def test_each_run_has_resource_limits(tmp_path):
     assert lines[4:] == ["3 GiB: MemoryError", "file past 256 MiB: File too large"]
 
 
+@contained_only
+def test_a_run_may_not_start_more_than_its_process_limit(tmp_path):
+    """Bounded: at most 300 children, each gone after 3 s (the limit is 256 per run)."""
+    script = write(tmp_path / "forks.py", """\
+        import os, time
+        pids = []
+        try:
+            for _ in range(300):
+                pid = os.fork()
+                if pid == 0:
+                    time.sleep(3)
+                    os._exit(0)
+                pids.append(pid)
+        except BlockingIOError as exc:
+            print("fork refused:", exc.strerror)
+        for pid in pids:
+            os.waitpid(pid, 0)
+        print(len(pids) < 256)
+    """)
+    result = runner.run(script, timeout=30)
+    assert result.ok, result.describe()
+    assert result.output == "fork refused: Resource temporarily unavailable\nTrue\n"
+
+
 # --- 2. bounded -----------------------------------------------------------------------------------
 
 DAEMON = """\

@@ -34,6 +34,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ENV_SWITCH = "SNIPPET_CONTAIN"  # "off": never contain; "require": fail if it is not possible
@@ -254,12 +255,78 @@ def mount_points(layout: Layout, extra_visible: list[Path]) -> set[Path]:
     return made
 
 
-def limits(timeout: float, report_fd: int | None = None):
+# --- the process limit for root: a pids cgroup ----------------------------------------------------
+# RLIMIT_NPROC does not bind root (the kernel exempts uid 0), so a root build puts each run in a
+# cgroup of its own with pids.max, where the pids controller can be written (cgroup v1 or v2).
+
+def _pids_parent() -> Path | None:
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        _id, controllers, path = line.split(":", 2)
+        if "pids" in controllers.split(","):
+            return Path("/sys/fs/cgroup/pids") / path.lstrip("/")
+    for line in lines:
+        if line.startswith("0::"):
+            base = Path("/sys/fs/cgroup") / line[3:].lstrip("/")
+            try:
+                if "pids" in (base / "cgroup.subtree_control").read_text().split():
+                    return base
+            except OSError:
+                return None
+    return None
+
+
+class ProcessGroup:
+    """A pids cgroup for one run, or nothing (``path`` None) where none can be made."""
+
+    def __init__(self, name: str):
+        self.path: Path | None = None
+        parent = _pids_parent() if os.getuid() == 0 and mode().contained else None
+        if parent is None:
+            return
+        path = parent / name
+        try:
+            path.mkdir()
+            (path / "pids.max").write_text(str(PROCESS_LIMIT))
+            self.procs = os.fspath(path / "cgroup.procs")
+            self.path = path
+        except OSError:
+            self.remove(path)
+
+    def join(self) -> None:
+        """In the child before exec (preexec_fn): move into the cgroup, with all it will start."""
+        if self.path is not None:
+            fd = os.open(self.procs, os.O_WRONLY)
+            try:
+                os.write(fd, str(os.getpid()).encode())
+            finally:
+                os.close(fd)
+
+    def remove(self, path: Path | None = None) -> None:
+        path = path or self.path
+        if path is None:
+            return
+        for _ in range(50):  # the processes of a killed namespace take a moment to go
+            try:
+                path.rmdir()
+                return
+            except FileNotFoundError:
+                return
+            except OSError:
+                time.sleep(0.02)
+
+
+def limits(timeout: float, report_fd: int | None = None, group: ProcessGroup | None = None):
     """A function for Popen's preexec_fn: the run's resource limits (inherited by all of it),
     and the init's report pipe moved to REPORT_FD (the shell reads one-digit fd numbers only)."""
     cpu = int(timeout) + CPU_EXTRA
 
     def apply() -> None:
+        if group is not None:
+            group.join()
         if report_fd is not None and report_fd != REPORT_FD:
             os.dup2(report_fd, REPORT_FD)
         for which, value in ((resource.RLIMIT_AS, MEMORY_LIMIT),

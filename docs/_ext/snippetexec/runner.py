@@ -371,13 +371,14 @@ def run(target: Snippet | Path | str, timeout: float | None = None, trace: bool 
             from . import calls
             layout.host("strace").mkdir()
             command = calls.command(layout.host("strace") / "log") + command
+        group = contain.ProcessGroup(f"snippet-{mark}")  # root: the process limit, as a cgroup
         started = time.monotonic()
         try:
             proc = subprocess.Popen(
                 command, cwd=layout.host("cwd"), env=env, stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
                 pass_fds=(report_w, contain.REPORT_FD) if how.contained else (),
-                preexec_fn=contain.limits(timeout, report_w if how.contained else None),
+                preexec_fn=contain.limits(timeout, report_w if how.contained else None, group),
             )
         finally:
             if how.contained:
@@ -391,6 +392,7 @@ def run(target: Snippet | Path | str, timeout: float | None = None, trace: bool 
             if report_r >= 0:
                 os.close(report_r)
             proc.wait()
+            group.remove()
         leftovers = watch.leftovers
         ignored = contain.mount_points(layout, visible) if how.contained else set()
         for folder, label in layout.leftover_folders():
@@ -491,7 +493,7 @@ class _Watch:
             if self.report_fd >= 0 and not self.grace_over and \
                     now >= self.ended_at + contain.EXIT_GRACE:
                 self.grace_over = True  # the init: report what is left, kill it and exit
-                for init in _children(self.proc.pid):
+                for init in _in_namespace(self.proc.pid, 1):
                     _signal(init, signal.SIGUSR1)
             if now >= self.ended_at + contain.EXIT_GRACE + 2:  # the init did not finish in time
                 self._kill(now)
@@ -629,8 +631,7 @@ def _show_stack(proc: subprocess.Popen, contained: bool) -> None:
     """
     pid = proc.pid
     if contained:
-        inits = _children(proc.pid)
-        pid = next((c for init in inits for c in _children(init) if _ns_pid(c) == 2), 0)
+        pid = next(iter(_in_namespace(proc.pid, 2)), 0)
     if pid:
         try:
             os.kill(pid, STACK_SIGNAL)
@@ -654,10 +655,19 @@ def _children(parent: int) -> list[int]:
     return found
 
 
-def _ns_pid(pid: int) -> int:
-    """The pid a process has in its own (innermost) PID namespace."""
-    ids = _status_fields(pid).get("NSpid", "").split()
-    return int(ids[-1]) if ids else 0
+def _in_namespace(top: int, ns_pid: int) -> list[int]:
+    """Descendants of ``top`` (bwrap, or strace above it) that are ``ns_pid`` in a namespace of
+    their own: 1 is the init, 2 the snippet."""
+    found, level = [], [top]
+    for _depth in range(4):
+        level = [c for parent in level for c in _children(parent)]
+        for pid in level:
+            ids = _status_fields(pid).get("NSpid", "").split()
+            if len(ids) > 1 and ids[-1] == str(ns_pid):
+                found.append(pid)
+        if found:
+            return found
+    return found
 
 
 def _kill_group(pgid: int) -> None:
@@ -735,6 +745,8 @@ def main(argv: list[str]) -> int:
         print(f"WARNING: this run is NOT contained: {how.how}", file=sys.stderr)
     result = run(Snippet.from_path(Path(argv[0])))
     sys.stdout.write(printable(result.output))
+    if result.output and not result.output.endswith("\n"):
+        sys.stdout.write("\n")
     sys.stdout.flush()
     if result.ok:
         print(f"--- ok in {result.duration:.2f} s", file=sys.stderr)
