@@ -266,6 +266,8 @@ class SnippetCollector(EnvironmentCollector):
         ran = len(self.results.ran)
         logger.info(f"snippets: {len(records)} shown, {ran} run by this build, "
                     f"{len(records) - ran} from the cache, {failures} failed")
+        if ran and _containment_notice():  # said again where a writer reads the outcome
+            logger.info(_containment_notice(), color="red")
 
 
 def _inside(node: nodes.Node, kind) -> bool:
