@@ -139,9 +139,10 @@ def test_the_repository_and_the_cache_are_read_only_and_tmp_shm_home_are_the_run
     script = write(tmp_path / "writes.py", f"""\
         import os, pathlib
         for target in ({str(tmp_path / 'next_to_me.txt')!r}, {str(ROOT / 'docs' / 'x.md')!r},
-                       {str(ROOT / '_build' / 'snippet-cache' / 'x.json')!r}):
+                       {str(ROOT / '_build' / 'snippet-cache' / 'x.json')!r},
+                       "/proc/sys/kernel/core_pattern"):  # a kernel setting: acts outside
             try:
-                open(target, "w").close()
+                os.close(os.open(target, os.O_WRONLY | os.O_CREAT))
                 print("wrote", target)
             except OSError as exc:
                 print("refused:", exc.strerror)
@@ -153,7 +154,7 @@ def test_the_repository_and_the_cache_are_read_only_and_tmp_shm_home_are_the_run
         result = runner.run(script)
     finally:
         outside.unlink()
-    assert result.output.splitlines() == ["refused: Read-only file system"] * 3 + [
+    assert result.output.splitlines() == ["refused: Read-only file system"] * 4 + [
         "build's /tmp visible: False"]
     assert not (tmp_path / "next_to_me.txt").exists() and not (ROOT / "docs" / "x.md").exists()
     assert result.leftovers == ["TMPDIR: litter", "/dev/shm: litter", "HOME: litter"]

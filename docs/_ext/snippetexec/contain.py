@@ -167,7 +167,11 @@ def _options(run_dir: Path, cwd_inside: Path, binds: list[tuple[str, Path, Path]
     """bwrap's options for one run (without the command)."""
     options = ["--unshare-pid", "--unshare-ipc", "--unshare-net", "--as-pid-1",
                "--die-with-parent", "--new-session",
-               "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/run"]
+               "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+               # Kernel settings (core_pattern, modprobe...) act outside the sandbox: read-only.
+               "--ro-bind", "/proc/sys", "/proc/sys",
+               "--ro-bind-try", "/proc/sysrq-trigger", "/proc/sysrq-trigger",
+               "--tmpfs", "/run"]
     for kind, source, target in binds:
         options += [kind, str(source), str(target)]
     if os.getuid() == 0:
