@@ -1,8 +1,10 @@
-"""The built site in a real browser: headless Chromium loads the pages from a local server.
+"""The built site in a real browser, used the way people use it: clicks, Tab, typing into the
+search box, a phone's viewport.
 
-Chromium runs each page's scripts (search, theme) and hands back the resulting DOM and every
-console message. `.ci/run` installs Chromium; elsewhere, without it, these tests are skipped with a
-message saying how to get it.
+Playwright for Python drives the system's Chromium (never a browser of its own: nothing is
+downloaded); one browser serves the whole session (per xdist worker), each test gets a fresh
+context. `.ci/run` installs Chromium where it is missing; elsewhere, without it, these tests are
+skipped with a message saying how to get it.
 """
 
 from __future__ import annotations
@@ -12,27 +14,43 @@ import http.server
 import os
 import re
 import shutil
-import subprocess
-import tempfile
 import threading
-import urllib.parse
+from urllib.parse import quote
 
 import pytest
 
 from conftest import BUILD, DOCS
+from editions import EDITIONS, by_folder
 
 HTML = BUILD / "html"
-BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+# As the machine notes say for a closed network: no background connections, no sandbox as root.
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
+         "is_mobile": True, "has_touch": True}
+LAPTOP = {"viewport": {"width": 1280, "height": 800}}
+
+
+def chromium_path() -> str | None:
+    if path := os.environ.get("CHROME_PATH"):
+        return path
+    return next((found for name in BROWSERS if (found := shutil.which(name))), None)
 
 
 @pytest.fixture(scope="session")
-def chromium() -> str:
-    for name in BROWSERS:
-        if found := shutil.which(name):
-            return found
-    if os.environ.get("CI"):
-        pytest.fail("no Chromium on the CI machine: .ci/run should have installed it")
-    pytest.skip("Chromium not found: `sudo apt-get install chromium` to run the browser tests")
+def browser():
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("no Chromium on the CI machine: .ci/run should have installed it")
+        pytest.skip("Chromium not found: `sudo apt-get install chromium` to run the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=path, args=FLAGS)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture(scope="session")
@@ -52,26 +70,39 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-class Page:
-    def __init__(self, dom: str, console: list[str]):
-        self.dom, self.console = dom, console
+class Tab:
+    """A page in a fresh browser context that records console errors and failed requests."""
 
-    def lang(self) -> str:
-        return re.search(r'<html[^>]* lang="([^"]+)"', self.dom).group(1)
+    def __init__(self, context, server: str):
+        self.context, self.server = context, server
+        self.page = context.new_page()
+        self.problems: list[str] = []
+        self.page.on("console", lambda m: m.type in ("error", "warning")
+                     and self.problems.append(f"console {m.type}: {m.text}"))
+        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        self.page.on("response", lambda r: r.status >= 400
+                     and self.problems.append(f"{r.status} {r.url}"))
+
+    def open(self, path: str):
+        self.page.goto(f"{self.server}/{path}", wait_until="load")
+        return self.page
 
 
-def load(chromium: str, url: str, wait_ms: int = 5000) -> Page:
-    """Load ``url`` headless, let its scripts run for up to ``wait_ms`` of virtual time."""
-    with tempfile.TemporaryDirectory() as profile:
-        result = subprocess.run(
-            [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-             "--no-first-run", "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0",
-             f"--virtual-time-budget={wait_ms}", "--dump-dom", url],
-            capture_output=True, text=True, timeout=120,
-        )
-    console = [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
-    return Page(result.stdout, console)
+def make_tab(browser, server, **options):
+    context = browser.new_context(**options)
+    tab = Tab(context, server)
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def laptop(browser, server):
+    yield from make_tab(browser, server, **LAPTOP)
+
+
+@pytest.fixture
+def phone(browser, server):
+    yield from make_tab(browser, server, **PHONE)
 
 
 def page_names() -> list[str]:
@@ -79,49 +110,268 @@ def page_names() -> list[str]:
                   for p in (DOCS / "en").rglob("*.md"))
 
 
-@pytest.mark.parametrize("edition", ["en", "zh"])
-@pytest.mark.parametrize("page", page_names())
-def test_page_loads_without_console_errors(chromium, server, edition, page):
-    loaded = load(chromium, f"{server}/{edition}/{page}.html", wait_ms=2000)
-    assert loaded.console == []
-    assert loaded.lang() == {"en": "en", "zh": "zh-CN"}[edition]
+FOLDERS = [e.folder for e in EDITIONS]
 
 
-@pytest.mark.parametrize("edition, word, page", [
-    ("zh", "管道", "pipes"),
-    ("zh", "信号", "signals/index"),
-    ("zh", "共享映射", "mmap"),
-    ("zh", "有名管道", "fifo"),
-    ("en", "pipe", "pipes"),
-    ("en", "signal", "signals/index"),
-    ("en", "mmap", "mmap"),
-])
-def test_search_finds_the_chapter(chromium, server, edition, word, page):
-    query = urllib.parse.urlencode({"q": word})
-    loaded = load(chromium, f"{server}/{edition}/search.html?{query}", wait_ms=10000)
-    assert loaded.console == []
-    results = re.search(r'<ul[^>]*class="search"[^>]*>(.*?)</ul>', loaded.dom, re.S)
-    assert results, "the search never finished"
-    hrefs = re.findall(r'<a href="([^"#?]+)', results.group(1))
-    assert f"{page}.html" in hrefs
+# --- every page ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_every_page_loads_without_errors_in_its_language(laptop, folder):
+    for name in [*page_names(), "search", "genindex"]:
+        page = laptop.open(f"{folder}/{name}.html")
+        assert page.get_attribute("html", "lang") == by_folder(folder).hreflang, name
+    for name in ("index.html", "404.html"):
+        laptop.open(name)
+    assert laptop.problems == []
 
 
-@pytest.mark.parametrize("edition", ["en", "zh"])
-def test_switch_leads_to_the_same_page_in_the_other_edition(chromium, server, edition):
-    other = "zh" if edition == "en" else "en"
-    page = "pipes"
-    loaded = load(chromium, f"{server}/{edition}/{page}.html", wait_ms=1000)
-    href = re.search(r'<div class="edition-switch">\s*<a href="([^"]+)"', loaded.dom).group(1)
-    target = urllib.parse.urljoin(f"{server}/{edition}/{page}.html", href)
-    assert target == f"{server}/{other}/{page}.html"
-    arrived = load(chromium, target, wait_ms=1000)
-    assert arrived.lang() == {"en": "en", "zh": "zh-CN"}[other]
+# --- search -------------------------------------------------------------------------------------
+
+def search_by_typing(tab, folder: str, query: str) -> list[str]:
+    """Type ``query`` into the sidebar's search box, press Enter, return the result links in
+    the order shown (page, with its #anchor when the result is a place in a page)."""
+    page = tab.open(f"{folder}/index.html")
+    box = page.locator("input.sidebar-search")
+    if not box.is_visible():  # a phone: the box is in the drawer
+        page.locator("label.nav-overlay-icon").click()
+    box.fill(query)
+    box.press("Enter")
+    return search_results(page)
 
 
-@pytest.mark.parametrize("edition", ["en", "zh"])
-def test_executed_output_is_under_its_code_and_only_code_gets_a_copy_button(
-        chromium, server, edition):
-    loaded = load(chromium, f"{server}/{edition}/pipes.html", wait_ms=1000)
-    blocks = re.findall(r'class="(snippet-code|snippet-output|snippet-run)[ "]', loaded.dom)
+def search_results(page) -> list[str]:
+    page.wait_for_function(
+        "() => { const s = document.querySelector('p.search-summary');"
+        " return s && /\\d/.test(s.textContent); }", timeout=15000)
+    return page.eval_on_selector_all(
+        "ul.search li > a", "links => links.map(a => a.getAttribute('href'))")
+
+
+def page_of(href: str) -> str:
+    return re.sub(r"\.html.*$", "", href)
+
+
+# The queries of the published findings, and the chapter that teaches each.
+TAUGHT = [
+    ("zh", "管道", "pipes"), ("zh", "信号", "signals/index"), ("zh", "套接字", "sockets"),
+    ("zh", "命名管道", "fifo"), ("zh", "有名管道", "fifo"), ("zh", "共享映射", "mmap"),
+    ("zh", "非阻塞", "pipes"),
+    ("en", "pipe", "pipes"), ("en", "process group", "signals/sending"),
+    ("en", "signal", "signals/index"), ("en", "FIFO", "fifo"), ("en", "named pipe", "fifo"),
+]
+
+
+@pytest.mark.parametrize("folder, query, chapter", TAUGHT)
+def test_search_puts_the_chapter_that_teaches_a_term_first(laptop, folder, query, chapter):
+    results = [page_of(href) for href in search_by_typing(laptop, folder, query)]
+    assert results[0] == chapter, results[:5]
+    assert laptop.problems == []
+
+
+def test_search_finds_every_page_that_contains_a_word(laptop):
+    """非阻塞 occurs in several pages, inside longer phrases: every one of them is found."""
+    results = {page_of(h) for h in search_by_typing(laptop, "zh", "非阻塞")}
+    for path in sorted((DOCS / "zh").rglob("*.md")):
+        name = path.relative_to(DOCS / "zh").with_suffix("").as_posix()
+        if "非阻塞" in path.read_text(encoding="utf-8"):
+            assert name in results, name
+
+
+GLOSSARY_RANKS = """(terms) => terms.map((term) => {
+  history.replaceState(null, "", "?q=" + encodeURIComponent(term));
+  const shown = Search._performSearch(...Search._parseQuery(term)).reverse();
+  return [term, Scorer.teaches[term.toLowerCase()] || null, shown.map((r) => r[0])];
+})"""
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_every_glossary_term_finds_its_chapter_above_the_glossary(laptop, folder):
+    """For every glossary term, in each edition's language: the chapter that teaches it is among
+    the first three results and above the glossary."""
+    page = laptop.open(f"{folder}/glossary.html")
+    terms = page.eval_on_selector_all(
+        "dl.glossary > dt", "dts => dts.map(dt => dt.firstChild.textContent.trim())")
+    chinese = [t for t in terms if re.search("[\u4e00-\u9fff]", t)]
+    terms = chinese if folder == "zh" else sorted(set(terms) - set(chinese))
+    assert len(terms) > 40  # each edition in its own language
+    page = laptop.open(f"{folder}/search.html")
+    page.wait_for_function("() => Search._index !== null", timeout=15000)
+    wrong = []
+    for term, chapter, shown in page.evaluate(GLOSSARY_RANKS, terms):
+        if chapter is None:  # only the glossary uses it
+            if set(shown) - {"glossary"}:
+                wrong.append((term, "no chapter teaches it, but these use it:", shown[:4]))
+        elif chapter not in shown[:3] or ("glossary" in shown
+                                          and shown.index("glossary") < shown.index(chapter)):
+            wrong.append((term, chapter, shown[:4]))
+    assert wrong == [], "\n".join(map(str, wrong))
+
+
+def test_glossary_results_read_term_then_definition(laptop):
+    page = laptop.open("zh/search.html?q=" + quote("套接字"))
+    search_results(page)
+    summaries = page.eval_on_selector_all(
+        "ul.search li", "items => items.filter(li => li.querySelector('a').getAttribute('href')"
+        ".startsWith('glossary.html#')).map(li => li.querySelector('p.context').textContent)")
+    assert summaries
+    for summary in summaries:
+        assert re.match(r"^\S[^—]* · [^—]+ — \S", summary), summary
+
+
+# --- the switch between editions, the root page ---------------------------------------------------
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_switch_leads_to_the_same_page_in_the_other_edition(laptop, folder):
+    other = next(e for e in EDITIONS if e.folder != folder)
+    page = laptop.open(f"{folder}/signals/masks.html")
+    page.locator(".sidebar-drawer .edition-switch a").click()
+    page.wait_for_url(f"**/{other.folder}/signals/masks.html")
+    assert page.get_attribute("html", "lang") == other.hreflang
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_phone_shows_the_switch_without_opening_a_menu(phone, folder):
+    other = next(e for e in EDITIONS if e.folder != folder)
+    page = phone.open(f"{folder}/pipes.html")
+    switch = page.locator("a.edition-switch-header")
+    assert switch.is_visible()
+    box = switch.bounding_box()
+    assert 0 <= box["x"] and box["x"] + box["width"] <= 390 and box["y"] < 100
+    switch.click()
+    page.wait_for_url(f"**/{other.folder}/pipes.html")
+
+
+def test_root_page_shows_the_choice_and_remembers_it(browser, server):
+    context = browser.new_context(locale="zh-CN", **PHONE)
+    try:
+        tab = Tab(context, server)
+        page = tab.open("index.html")
+        page.wait_for_timeout(300)  # a redirect by language, if there were one, happens now
+        assert page.url == f"{server}/index.html"
+        assert page.locator("a.edition").count() == len(EDITIONS)
+        page.locator('a.edition[data-edition="zh"]').click()
+        page.wait_for_url("**/zh/index.html")
+        page = tab.open("index.html")
+        page.wait_for_url("**/zh/index.html")
+        page = tab.open("index.html#choose")
+        page.wait_for_timeout(300)
+        assert page.url.endswith("/index.html#choose")
+        assert tab.problems == []
+    finally:
+        context.close()
+
+
+# --- keyboards and phones -------------------------------------------------------------------------
+
+def tab_through(page, presses: int, wanted: tuple[str, ...]) -> list[str]:
+    """What Tab focuses, in order (a short description of each element), until every wanted
+    control was reached or after ``presses`` presses."""
+    seen: list[str] = []
+    for _ in range(presses):
+        if all(any(s.startswith(w) for s in seen) for w in wanted):
+            break
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate("""() => { const e = document.activeElement;
+            return e.tagName.toLowerCase() + (e.className ? '.' + String(e.className)
+            .trim().split(/\\s+/).join('.') : '') + (e.getAttribute('aria-label')
+            ? '[' + e.getAttribute('aria-label') + ']' : ''); }"""))
+    return seen
+
+
+def test_phone_controls_are_reachable_with_tab_and_open_with_enter(phone):
+    page = phone.open("zh/pipes.html")
+    controls = ("a.skip-to-content", "label.nav-overlay-icon", "a.edition-switch-header",
+                "button.theme-toggle", "label.toc-overlay-icon")
+    seen = tab_through(page, 8, controls)
+    for control in controls:
+        assert any(s.startswith(control) for s in seen), (control, seen)
+    menu = page.locator("label.nav-overlay-icon")
+    menu.focus()
+    page.keyboard.press("Enter")
+    assert page.is_checked("#__navigation")
+    page.wait_for_function(
+        "() => document.querySelector('.sidebar-drawer').getBoundingClientRect().left >= 0")
+    assert page.locator(".sidebar-drawer input.sidebar-search").is_visible()
+    assert menu.get_attribute("aria-expanded") == "true"
+    page.keyboard.press("Enter")
+    assert not page.is_checked("#__navigation")
+
+
+def test_laptop_controls_are_reachable_with_tab(laptop):
+    page = laptop.open("en/pipes.html")
+    controls = ("a.skip-to-content", "input.sidebar-search", "button.theme-toggle",
+                "a.edition-switch-link")
+    seen = tab_through(page, 80, controls)
+    for control in controls:
+        assert any(s.startswith(control) for s in seen), (control, seen)
+
+
+PHONE_CHECKS = """() => {
+  const wide = (e) => e.scrollWidth > e.clientWidth + 1;
+  const blocks = [...document.querySelectorAll('div.snippet-code pre, div.snippet-output pre')];
+  const diagrams = [...document.querySelectorAll('article img[src$=".svg"]')].map(
+    (img) => img.getBoundingClientRect().width / img.naturalWidth);
+  const cells = [...document.querySelectorAll('article table.docutils td')];
+  return {
+    pageWidth: document.documentElement.scrollWidth,
+    blocks: blocks.length, wideBlocks: blocks.filter(wide).length,
+    diagramScales: diagrams,
+    cellsOutside: cells.filter((c) => c.getBoundingClientRect().right > innerWidth + 1).length,
+    cellsUnlabelled: cells.filter((c) => c.textContent.trim() && !c.dataset.label).length,
+  };
+}"""
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+@pytest.mark.parametrize("name", ["pipes", "choosing", "snippet-runs", "mmap", "index"])
+def test_phone_pages_fit_the_screen(phone, folder, name):
+    page = phone.open(f"{folder}/{name}.html")
+    found = page.evaluate(PHONE_CHECKS)
+    assert found["pageWidth"] <= 390
+    assert found["wideBlocks"] == 0, "code or output that scrolls sideways"
+    # Diagram text is drawn at 13-14 px: at 80 % or more it stays 11 px or larger.
+    assert all(scale >= 0.8 for scale in found["diagramScales"]), found["diagramScales"]
+    assert found["cellsOutside"] == 0 and found["cellsUnlabelled"] == 0
+
+
+def test_laptop_code_fits_without_scrolling(laptop):
+    page = laptop.open("en/pipes.html")
+    found = page.evaluate(PHONE_CHECKS)
+    assert found["blocks"] > 10 and found["wideBlocks"] == 0
+
+
+OUTPUT_STYLE = """() => {
+  const out = document.querySelector('div.snippet-output');
+  const code = document.querySelector('div.snippet-code div.highlight');
+  return {
+    label: getComputedStyle(out, '::before').content,
+    output: getComputedStyle(out.querySelector('div.highlight')).backgroundColor,
+    code: getComputedStyle(code).backgroundColor,
+  };
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("folder, label", [("en", "Output"), ("zh", "输出")])
+def test_output_is_labelled_and_set_apart_from_code(browser, server, scheme, folder, label):
+    context = browser.new_context(color_scheme=scheme, **LAPTOP)
+    try:
+        page = Tab(context, server).open(f"{folder}/pipes.html")
+        style = page.evaluate(OUTPUT_STYLE)
+        assert style["label"] == f'"{label}"'
+        assert style["output"] != style["code"]
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_executed_output_is_under_its_code_and_only_code_gets_a_copy_button(laptop, folder):
+    page = laptop.open(f"{folder}/pipes.html")
+    blocks = page.eval_on_selector_all(
+        "div.snippet-code, p.snippet-run, div.snippet-output",
+        "els => els.map(e => ['snippet-code', 'snippet-run', 'snippet-output']"
+        ".find(c => e.classList.contains(c)))")
     assert blocks[:3] == ["snippet-code", "snippet-run", "snippet-output"]
-    assert loaded.dom.count('class="copybtn') == blocks.count("snippet-code")
+    copy_buttons = page.locator("button.copybtn").count()
+    assert copy_buttons == blocks.count("snippet-code")
+    assert page.locator("div.snippet-output button.copybtn").count() == 0

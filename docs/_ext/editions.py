@@ -167,6 +167,13 @@ def _chinese_search():
     class ChineseSearch(SearchChinese):
         language_name = "English"  # the stemmer that english-stemmer.js defines; see above
         word_groups: list[list[str]] = []
+        # The query's words as the index has them: a single letter ("I/O" gives "I", "O") is
+        # never a word of the Chinese index, so it must not be required.
+        js_splitter_code = """
+var splitQuery = (query) => query
+  .split(/[^\\p{Letter}\\p{Number}_\\p{Emoji_Presentation}]+/gu)
+  .filter((term) => term.length > 1);
+"""
 
         def split(self, input: str) -> list[str]:
             """jieba's words, plus every Chinese wording and synonym of a glossary term that the
@@ -377,21 +384,25 @@ def teaching_pages(env, edition: Edition) -> dict[str, str]:
             r"(?:also called|also known as) ([a-z][a-z -]*[a-z])", definition)}
         groups.append(words)
     every_word = {w for g in groups for w in g}
-    pages = sorted(d for d in env.found_docs if d not in ("glossary", "index", "snippet-runs"))
-    texts, titles = {}, {}
+    pages = sorted(d for d in env.found_docs if d not in ("glossary", "snippet-runs"))
+    texts, everything, titles = {}, {}, {}
     for docname in pages:
         tree = env.get_doctree(docname)
-        texts[docname] = tree.astext().lower()
+        texts[docname] = _prose(tree).lower()
+        everything[docname] = tree.astext().lower()
         titles[docname] = [t.astext().lower() for t in tree.findall(nodes.title)]
     teaches = {}
     for words in groups:
         def weight(docname: str, words: set[str] = words) -> tuple[int, int]:
             score = 0
             for word in words:
-                if titles[docname] and titles[docname][0] == word:
+                if titles[docname] and _same_word(titles[docname][0], word):
                     score += 10_000
                 score += 100 * sum(word in t for t in titles[docname])
-                score += _count(texts[docname], word, every_word)
+                score += 10 * _count(texts[docname], word, every_word)
+                parts = word.split()
+                if len(parts) > 1:  # "child process": where both words are used most
+                    score += min(_stem_count(everything[docname], part) for part in parts)
             return score, -pages.index(docname)
 
         best = max(pages, key=weight)
@@ -403,25 +414,54 @@ def teaching_pages(env, edition: Edition) -> dict[str, str]:
     return teaches
 
 
+def _stem_count(text: str, word: str) -> int:
+    """How many words of ``text`` have the stem of ``word``, as the search matches them."""
+    import snowballstemmer
+
+    stem = snowballstemmer.stemmer("english").stemWord
+    return sum(stem(w) == stem(word) for w in re.findall(r"\w+", text)) if word.isascii() \
+        else text.count(word)
+
+
+def _prose(tree) -> str:
+    """The text of a page without its code and program output (what the search indexes)."""
+    from docutils import nodes
+
+    tree = tree.deepcopy()
+    for node in list(tree.findall(nodes.FixedTextElement)):
+        node.parent.remove(node)
+    return tree.astext()
+
+
+def _same_word(title: str, word: str) -> bool:
+    """A page titled "Signals" teaches "signal"; one titled 管道 teaches 管道."""
+    title = re.sub(r"[（(].*", "", title).strip()
+    return title == word or title.removesuffix("s") == word.removesuffix("s")
+
+
 def _count(text: str, word: str, every_word: set[str]) -> int:
     """How often ``word`` occurs in ``text``, not counting it inside a longer glossary word
-    (管道 inside 有名管道), as a whole word where it is Latin."""
+    (管道 inside 有名管道); a Latin word as a whole word, in the plural too."""
     for longer in sorted((w for w in every_word if word in w and w != word), key=len,
                          reverse=True):
         text = text.replace(longer, " ")
-    if re.fullmatch(r"[\w /-]+", word, re.ASCII):
-        return len(re.findall(rf"(?<!\w){re.escape(word)}(?!\w)", text))
-    return text.count(word)
+    if not re.fullmatch(r"[\w /-]+", word, re.ASCII):
+        return text.count(word)
+    stem = re.escape(word[:-1]) + "(?:y|ies)" if word.endswith("y") else \
+        re.escape(word) + "(?:e?s)?"
+    stem = stem.replace(r"\ ", r"[-\s]+").replace(r"\-", r"[-\s]+")
+    return len(re.findall(rf"(?<!\w){stem}(?!\w)", text))
 
 
-def install_scorer(app):
-    """Before language_data.js is written: the scorer, with this edition's term map."""
-    indexer = getattr(app.builder, "indexer", None)
-    if indexer is not None:
-        teaches = teaching_pages(app.env, edition_of(app.config))
-        indexer.js_scorer_code = SCORER % {
-            "teaches": json.dumps(teaches, ensure_ascii=False, sort_keys=True),
-            "glossary_cap": 4}
+def install_scorer(app, env):
+    """Once the pages are read, before the search page's scripts are written: the scorer,
+    with this edition's term map (Sphinx reads ``html_search_scorer`` when it starts writing)."""
+    teaches = teaching_pages(env, edition_of(app.config))
+    scorer = Path(app.doctreedir) / "search-scorer.js"
+    scorer.write_text(SCORER % {"teaches": json.dumps(teaches, ensure_ascii=False,
+                                                      sort_keys=True),
+                                "glossary_cap": 4}, encoding="utf-8")
+    app.config.html_search_scorer = str(scorer)
     return []
 
 
@@ -491,7 +531,7 @@ def setup(app):
     app.add_config_value("site_url", "http://localhost:8000/", "html", types=frozenset({str}))
     app.connect("config-inited", configure)
     app.connect("html-page-context", page_context, priority=600)  # after furo's
-    app.connect("html-collect-pages", install_scorer)
+    app.connect("env-updated", install_scorer)
     app.connect("build-finished", write_sitemap)
     app.add_post_transform(_cjk_spacing_transform())
     app.add_transform(_row_header_transform())

@@ -34,3 +34,24 @@
     box.setAttribute("aria-label", img.getAttribute("alt") || "");
   });
 })();
+
+// Search results from the glossary: the summary under a term shows its wordings and its
+// definition, not the term alone.
+(function () {
+  "use strict";
+  if (typeof Search === "undefined" || !Search.htmlToText) return;
+  var plain = Search.htmlToText;
+  Search.htmlToText = function (htmlString, anchor) {
+    if (!anchor || anchor.indexOf("#term-") !== 0) return plain(htmlString, anchor);
+    var doc = new DOMParser().parseFromString(htmlString, "text/html");
+    doc.querySelectorAll(".headerlink").forEach(function (el) { el.remove(); });
+    var term = doc.querySelector('[role="main"] ' + anchor.replace(/([^\w#-])/g, "\\$1"));
+    if (!term) return plain(htmlString, anchor);
+    while (term.previousElementSibling && term.previousElementSibling.tagName === "DT") {
+      term = term.previousElementSibling;
+    }
+    var words = [], node = term;
+    for (; node && node.tagName === "DT"; node = node.nextElementSibling) words.push(node.textContent.trim());
+    return words.join(" · ") + " — " + (node ? node.textContent.trim() : "");
+  };
+})();
