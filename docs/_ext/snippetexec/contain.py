@@ -27,6 +27,7 @@ forces the fallback, ``SNIPPET_CONTAIN=require`` (CI) makes it an error.
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import functools
 import os
@@ -34,6 +35,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -310,17 +312,37 @@ class ProcessGroup:
                 os.close(fd)
 
     def remove(self, path: Path | None = None) -> None:
+        """Remove the cgroup once empty; the processes of a killed namespace take a moment to
+        go, so a busy one is removed later (next run, or when the build exits), not waited for."""
         path = path or self.path
-        if path is None:
-            return
-        for _ in range(50):  # the processes of a killed namespace take a moment to go
-            try:
-                path.rmdir()
+        with _STALE_LOCK:
+            if path is not None:
+                _STALE.append(path)
+            _STALE[:] = [stale for stale in _STALE if not _removed(stale)]
+
+
+_STALE: list[Path] = []  # cgroups of finished runs, still busy when last tried
+_STALE_LOCK = threading.Lock()
+
+
+def _removed(path: Path) -> bool:
+    try:
+        path.rmdir()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return False
+    return True
+
+
+@atexit.register
+def _remove_stale() -> None:
+    for _ in range(50):
+        with _STALE_LOCK:
+            _STALE[:] = [stale for stale in _STALE if not _removed(stale)]
+            if not _STALE:
                 return
-            except FileNotFoundError:
-                return
-            except OSError:
-                time.sleep(0.02)
+        time.sleep(0.02)
 
 
 def limits(timeout: float, report_fd: int | None = None, group: ProcessGroup | None = None):
