@@ -45,10 +45,14 @@ def test_stores_into_a_mapping_change_the_file(snippet):
 
 def test_an_empty_file_cannot_be_mapped_until_it_has_a_size(snippet):
     out = snippet("mmap/empty_file.py")
-    assert out.line("empty file:") == "ValueError: cannot mmap an empty file"
+    assert out.line("Python, empty file:") == "ValueError: cannot mmap an empty file"
+    assert out.line("C, empty file: mmap() of 4096 bytes succeeded:") == "True"
+    assert out.line("C, first access: killed by") == "SIGBUS"
     assert out.line("after ftruncate to 4096:") == "mapped 4096 bytes, all zero: True"
     refused, mapped = mappings(out)
     assert refused.error == "ValueError" and mapped.result["size"] == 4096
+    (child,) = out.events.children()
+    assert out.events.exit_of(child)["signal"] == "SIGBUS"
 
 
 def test_read_only_fd_refuses_a_shared_writable_mapping_but_allows_a_private_one(snippet):

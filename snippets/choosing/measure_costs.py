@@ -167,7 +167,7 @@ def wait(pid: int) -> None:
 
 def batch(channel_type, folder: str) -> tuple[float, float]:
     """One batch: ROUNDS round trips, then TOTAL bytes one way. Returns (seconds, bytes/s)."""
-    channel = channel_type(folder) if channel_type is not Mapping else Mapping()
+    channel = channel_type(folder)
 
     def echo():
         send, recv = channel.ends(parent=False)

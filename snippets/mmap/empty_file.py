@@ -1,8 +1,17 @@
-"""Question 1: can a newly created, empty file be mapped?"""
+"""Question 1: can a newly created, empty file be mapped? Python refuses; C maps it, then SIGBUS."""
 
+import ctypes
 import mmap
 import os
+import resource
+import signal
 import tempfile
+
+libc = ctypes.CDLL(None, use_errno=True)
+libc.mmap.restype = ctypes.c_void_p
+libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int,
+                      ctypes.c_long]
+MAP_FAILED = ctypes.c_void_p(-1).value
 
 with tempfile.TemporaryDirectory() as folder:
     path = os.path.join(folder, "new.bin")
@@ -10,7 +19,19 @@ with tempfile.TemporaryDirectory() as folder:
         try:
             mmap.mmap(f.fileno(), 0)
         except ValueError as exc:
-            print(f"empty file: {type(exc).__name__}: {exc}")
+            print(f"Python, empty file: {type(exc).__name__}: {exc}")
+
+        pid = os.fork()
+        if pid == 0:  # the same in C terms, in a child: mmap() of 4096 bytes, then one read
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+            address = libc.mmap(None, 4096, mmap.PROT_READ, mmap.MAP_SHARED, f.fileno(), 0)
+            print(f"C, empty file: mmap() of 4096 bytes succeeded: {address != MAP_FAILED}",
+                  flush=True)
+            ctypes.string_at(address, 1)  # the first access: no page of the file exists
+            os._exit(0)
+        _, status = os.waitpid(pid, 0)
+        print(f"C, first access: killed by {signal.Signals(os.WTERMSIG(status)).name}")
+
         os.ftruncate(f.fileno(), 4096)  # give it a size first
         with mmap.mmap(f.fileno(), 0) as m:
             zeros = m[:] == bytes(len(m))
