@@ -168,8 +168,8 @@ def test_several_readers_share_the_data_each_record_read_once(snippet):
     assert out.line("reader 1 reads") == "b'hello'"
     assert out.line("reader 2, right after:") == "nothing there (EAGAIN)"
     found = re.fullmatch(r"records per reader \[(\d+), (\d+), (\d+)\]",
-                         out.line("3 reader processes, 1000 records of 100 bytes:"))
-    assert sum(map(int, found.groups())) == 1000
+                         out.line("3 reader processes, 300 records of 100 bytes:"))
+    assert sum(map(int, found.groups())) == 300
     assert out.line("every record read, none by two readers:") == "True"
 
     ev = out.events
@@ -189,9 +189,9 @@ def test_several_readers_share_the_data_each_record_read_once(snippet):
         taken[reader] = [int(e.data[2:6]) for e in got[:-1]]
         assert ev.exit_of(reader) == {"exited": 0}
     every = sorted(n for numbers in taken.values() for n in numbers)
-    assert every == list(range(1000))  # all read, none twice: shared, not copied
+    assert every == list(range(300))  # all read, none twice: shared, not copied
     assert sorted(len(n) for n in taken.values()) == sorted(map(int, found.groups()))
-    assert len(ev.writes(pid=parent, obj=fifo)) == 1 + 1000
+    assert len(ev.writes(pid=parent, obj=fifo)) == 1 + 300
 
 
 def test_a_fifo_keeps_no_data_of_its_own(snippet):

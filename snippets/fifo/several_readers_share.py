@@ -1,11 +1,11 @@
 """Several readers of one FIFO share its data: each byte goes to one reader, nothing is copied."""
-# snippet: observe = all
 
+import fcntl
 import os
 import sys
 import tempfile
 
-READERS, RECORDS, SIZE = 3, 1000, 100  # records of 100 bytes: under PIPE_BUF, so never torn
+READERS, RECORDS, SIZE = 3, 300, 100  # records of 100 bytes: under PIPE_BUF, so never torn
 
 with tempfile.TemporaryDirectory() as folder:
     path = os.path.join(folder, "fifo")
@@ -48,6 +48,7 @@ with tempfile.TemporaryDirectory() as folder:
     for _ in range(READERS):  # write only once every reader is there
         os.read(ready_r, 1)
     os.close(ready_r)
+    fcntl.fcntl(w, fcntl.F_SETPIPE_SZ, 4096)  # room for 40 records: the readers must keep up
     for i in range(RECORDS):
         os.write(w, f"{i:04d}".encode().ljust(SIZE, b"."))  # one write() per record
     os.close(w)  # the readers see EOF once the data is gone
