@@ -1,5 +1,6 @@
 """Two processes increment a shared counter: updates lost, forced and by chance; then a lock."""
 # snippet: timeout = 60
+# snippet: observe = first 50
 
 import mmap
 import multiprocessing
