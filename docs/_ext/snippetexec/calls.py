@@ -201,6 +201,7 @@ def rows(shown: list[dict], traced: list[dict] | None = None,
         path = shown_paths.get(event["pid"], f"process {event['pid']}")
         text = str(Event(event))
         text = text[text.index("] ") + 2:] if text.startswith("[") else text
+        text = text.replace(") = null", ")", 1)  # a call that returns None
         made_in = str(event.get("at") or "").rpartition(":")[0]
         if not own or made_in in own:
             made_in = ""
