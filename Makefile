@@ -1,12 +1,15 @@
 # Linux IPC in Python: the one entry point. `make` alone lists the targets.
 #   make html    build both editions into _build/html/{en,zh}
 #   make test    lint, build (warnings are errors) and run every test
-# Both set up .venv from requirements.txt first, again only when requirements.txt changes.
+# Both set up .venv from requirements.txt first, again only when requirements.txt changes, and
+# make it anew when the Python it was made with is not $(PYTHON) (`make test PYTHON=python3.12`).
 
 PYTHON    ?= python3
+PYTHON_MIN := 3.11
 VENV      := .venv
 BIN       := $(VENV)/bin
 STAMP     := $(VENV)/.installed
+VENV_PYTHON := $(VENV)/.python
 BUILDDIR  ?= _build
 SNIPPET_CACHE ?= $(BUILDDIR)/snippet-cache
 export BUILDDIR
@@ -16,24 +19,43 @@ SPHINXOPTS ?= -W --keep-going
 JOBS      ?= auto
 PORT      ?= 8000
 
-.PHONY: help html test lint serve clean bench linkcheck
+.PHONY: help html test lint serve clean bench linkcheck locale audit FORCE
 .DEFAULT_GOAL := help
 
 help:  ## list the targets
 	@echo "Linux IPC in Python / Linux 进程间通信"
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## /  make \1\t/'
 	@echo "  FRESH=1     with html: run every snippet again, ignoring the cache"
+	@echo "  EDITION=zh  with html: build one edition only"
+	@echo "  PYTHON=python3.12  the Python that .venv is made with (3.11 or newer)"
 
-$(STAMP): requirements.txt
-	$(PYTHON) -m venv $(VENV)
+# Which Python .venv is made with: the real interpreter behind $(PYTHON) and its version. The
+# file changes (and .venv is made anew) only when that changes.
+PY_IDENT := import os, sys; print(os.path.realpath(getattr(sys, "_base_executable", sys.executable)), sys.version.split()[0])
+$(VENV_PYTHON): FORCE
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: no '$(PYTHON)' here. Install Python $(PYTHON_MIN) or newer, or name one: make $(MAKECMDGOALS) PYTHON=python3.12" >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < ($(subst .,$(comma) ,$(PYTHON_MIN))))' || { echo "make: $(PYTHON) is $$($(PYTHON) -V 2>&1); this site needs $(PYTHON_MIN) or newer. Name another: make $(MAKECMDGOALS) PYTHON=python3.12" >&2; exit 1; }
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { echo "make: $(PYTHON) cannot make a virtual environment: install python3-venv (Debian, Ubuntu: sudo apt-get install python3-venv)" >&2; exit 1; }
+	@want="$$($(PYTHON) -c '$(PY_IDENT)')"; \
+	have="$$(cat $@ 2>/dev/null || { [ -x $(BIN)/python ] && $(BIN)/python -c '$(PY_IDENT)'; } || true)"; \
+	if [ "$$want" != "$$have" ] || [ ! -x $(BIN)/python ]; then \
+	  [ -z "$$have" ] || echo "make: .venv was made with $$have; making it anew with $$want"; \
+	  rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) && echo "$$want" > $@; \
+	elif [ ! -f $@ ]; then echo "$$want" > $@; fi
+
+$(STAMP): requirements.txt $(VENV_PYTHON)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
+
+comma := ,
+FORCE:
 
 html: $(STAMP)  ## build both editions (warnings are errors)
 ifdef FRESH
 	rm -rf $(SNIPPET_CACHE) $(BUILDDIR)/doctrees
 endif
 	@$(EDITIONS) | while read -r ed lang; do \
+	  [ -z "$(EDITION)" ] || [ "$(EDITION)" = "$$ed" ] || continue; \
 	  echo "building the $$ed edition"; \
 	  $(BIN)/sphinx-build -b html -c . -D language=$$lang -d $(BUILDDIR)/doctrees/$$ed \
 	    -D snippet_cache_dir=$(abspath $(SNIPPET_CACHE)) \
@@ -56,6 +78,12 @@ linkcheck: $(STAMP)  ## check the external links (needs the network)
 	  $(BIN)/sphinx-build -b linkcheck -c . -D language=$$lang -d $(BUILDDIR)/doctrees-links/$$ed \
 	    -D snippet_execute=0 -q docs/$$ed $(BUILDDIR)/linkcheck/$$ed || exit 1; \
 	done
+
+locale: $(STAMP)  ## extract the theme's messages for the zh edition into docs/_locale
+	$(BIN)/python docs/_locale/extract.py
+
+audit: html  ## Nu HTML Checker and Lighthouse over the built site (needs Java, Node.js, Chromium)
+	$(BIN)/python .ci/audit/audit.py $(BUILDDIR)
 
 serve: html  ## preview on http://localhost:$(PORT)
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory $(BUILDDIR)/html $(PORT)

@@ -33,7 +33,7 @@ import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 
 @dataclass(frozen=True)
@@ -523,8 +523,8 @@ def render_page(template: Path, target: Path, config) -> None:
 
 
 FAVICON = Path(__file__).resolve().parents[1] / "_static" / "favicon.svg"
-FAVICON_DATA_URL = ("data:image/svg+xml," + re.sub(r"\s+", " ", FAVICON.read_text()).strip()
-                    .replace("#", "%23").replace('"', "'")) if FAVICON.is_file() else ""
+FAVICON_DATA_URL = ("data:image/svg+xml," + quote(re.sub(r"\s+", " ", FAVICON.read_text()).strip(),
+                                                   safe="/=:',;")) if FAVICON.is_file() else ""
 
 
 def setup(app):
@@ -540,4 +540,9 @@ def setup(app):
 
 if __name__ == "__main__":
     # `python3 docs/_ext/editions.py`: one line per edition, "folder language", for the Makefile.
-    sys.stdout.write("".join(f"{e.folder} {e.language}\n" for e in EDITIONS))
+    # `python3 docs/_ext/editions.py --folder-for zh_CN`: the folder of the edition in a language
+    # (as Read the Docs names a project's language: zh-cn, zh_CN, en).
+    if sys.argv[1:2] == ["--folder-for"]:
+        print(by_language(sys.argv[2]).folder)
+    else:
+        sys.stdout.write("".join(f"{e.folder} {e.language}\n" for e in EDITIONS))
