@@ -19,7 +19,7 @@ SPHINXOPTS ?= -W --keep-going
 JOBS      ?= auto
 PORT      ?= 8000
 
-.PHONY: help html test lint serve clean bench linkcheck locale audit FORCE
+.PHONY: help html test lint serve clean bench linkcheck locale audit pyinventory FORCE
 .DEFAULT_GOAL := help
 
 help:  ## list the targets
@@ -78,6 +78,9 @@ linkcheck: $(STAMP)  ## check the external links (needs the network)
 	  $(BIN)/sphinx-build -b linkcheck -c . -D language=$$lang -d $(BUILDDIR)/doctrees-links/$$ed \
 	    -D snippet_execute=0 -q docs/$$ed $(BUILDDIR)/linkcheck/$$ed || exit 1; \
 	done
+
+pyinventory: $(STAMP)  ## fetch the Python documentation's inventory for the {py} links (network)
+	$(BIN)/python docs/_ext/pydoc_links.py --update
 
 locale: $(STAMP)  ## extract the theme's messages for the zh edition into docs/_locale
 	$(BIN)/python docs/_locale/extract.py

@@ -218,3 +218,34 @@ def test_own_templates_were_made_from_the_pinned_furo():
         text = (DOCS / "_templates" / template).read_text(encoding="utf-8")
         assert f"furo {furo.__version__}'s" in text, (
             f"docs/_templates/{template} was copied from another furo: re-copy it")
+
+
+# --- links to the Python documentation ----------------------------------------------------------
+
+def test_py_links_follow_the_kept_inventory(tmp_path, monkeypatch):
+    import pydoc_links
+
+    kept = tmp_path / "python-inventory.txt"
+    kept.write_text("# header\nBrokenPipeError\tlibrary/exceptions/builtin.html#BrokenPipeError\n"
+                    "os.pipe\tlibrary/os.html#os.pipe\n", encoding="utf-8")
+    monkeypatch.setattr(pydoc_links, "INVENTORY", kept)
+    pydoc_links.inventory.cache_clear()
+    try:
+        assert pydoc_links.target("BrokenPipeError") == (
+            "https://docs.python.org/3/library/exceptions/builtin.html#BrokenPipeError")
+        assert pydoc_links.target("os.pipe") == "https://docs.python.org/3/library/os.html#os.pipe"
+        assert pydoc_links.target("os.no_such_name") is None
+    finally:
+        pydoc_links.inventory.cache_clear()
+
+
+def test_every_py_link_on_the_pages_names_a_documented_object():
+    import pydoc_links
+
+    used = set()
+    for page in DOCS.glob("*/**/*.md"):
+        for match in re.finditer(r"\{py\}`([^`]+)`", page.read_text(encoding="utf-8")):
+            text = match.group(1)
+            used.add(text.rpartition("<")[2].rstrip(">") if text.endswith(">") else text)
+    missing = sorted(name for name in used if pydoc_links.target(name) is None)
+    assert missing == [], "not in the Python documentation (make pyinventory?)"
