@@ -361,7 +361,8 @@ class Site:
         for folder in ("en",):
             write(root / "docs" / folder / "index.md", "# Home\n\n```{toctree}\none\nruns\n```\n")
             write(root / "docs" / folder / "runs.md", "# Runs\n\n```{snippet-runs}\n```\n")
-        write(root / "docs" / "index.html", "<!doctype html><title>x</title>\n")
+        for page in ("index.html", "404.html"):  # outside the editions (the sitemap reads them)
+            write(root / "docs" / page, "<!doctype html><title>x</title>\n")
 
     def page(self, *snippets: str) -> None:
         blocks = "".join(f"\n```{{exec_code}}\n:filename: {s}\n```\n" for s in snippets)
@@ -412,8 +413,9 @@ def test_interrupting_the_build_stops_it_at_once_and_leaves_nothing_running(tmp_
             build.kill()
         os.close(leader)
     assert wait_until(lambda: not marked(marker), 1), "a snippet survived the build"
+    print(f"{how}: the build ended {took:.2f} s after the signal")
     if how != "SIGKILL":
-        assert took < 3  # a second for the runs, the rest is Python and Sphinx exiting
+        assert took < 2  # measured 0.7 s: the runs stop at once, Sphinx exits
         assert build.returncode != 0
         assert sorted(p.name for p in temp.iterdir() if p.name.startswith("snippet-")) == []
 
