@@ -22,6 +22,13 @@ def handler(signum, frame):
     pass
 
 
+# Start from the defaults, whatever started this run may have ignored (nohup ignores SIGHUP);
+# keep what CPython itself ignores at start-up: SIGPIPE and SIGXFSZ.
+for sig in signal.valid_signals() - {signal.SIGKILL, signal.SIGSTOP, signal.SIGPIPE,
+                                     signal.SIGXFSZ}:
+    if signal.getsignal(sig) == signal.SIG_IGN:
+        signal.signal(sig, signal.SIG_DFL)
+
 signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
 signal.signal(signal.SIGUSR2, signal.SIG_IGN)
 signal.signal(signal.SIGTERM, handler)
