@@ -7,6 +7,7 @@ import sys
 
 CHILD = """
 import signal
+signal.signal(signal.SIGALRM, signal.SIG_DFL)  # its default action, however we were started
 for n in range(1, 1001):
     print(f"line {n}")              # to a pipe, print() fills an 8 KiB buffer first
 signal.setitimer(signal.ITIMER_REAL, 0.01)

@@ -4,6 +4,7 @@ import os
 import signal
 import sys
 
+signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # not inherited as ignored: that reaps for us
 signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
 go_r, go_w = os.pipe()
 children = set()

@@ -103,6 +103,7 @@ def in_child(limit, action, default: bool) -> str:
     if pid == 0:
         ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  # both are Core signals: no dump
         resource.setrlimit(*limit)  # a soft limit; the hard one is left as it is
+        signal.signal(signal.SIGXCPU, signal.SIG_DFL)  # whatever the run was started with
         if default:
             signal.signal(signal.SIGXFSZ, signal.SIG_DFL)  # CPython starts with it ignored
         try:
