@@ -21,6 +21,7 @@ import concurrent.futures
 import dataclasses
 import datetime
 import hashlib
+import html
 import json
 import os
 import signal
@@ -39,7 +40,7 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx_exec_code.sphinx_exec import ExecCode
 from sphinx_exec_code.sphinx_spec import get_specs
 
-from . import runner
+from . import calls, runner
 
 logger = logging.getLogger(__name__)
 CATALOG = "snippetexec"
@@ -187,7 +188,8 @@ class SnippetCollector(EnvironmentCollector):
 
     # --- 3. runs ------------------------------------------------------------------------------
     def builder_inited(self, app) -> None:
-        self.results = Results(Path(app.config.snippet_cache_dir), Path(app.config.snippet_dir))
+        self.results = Results(Path(app.config.snippet_cache_dir), Path(app.config.snippet_dir),
+                               with_calls=app.config.snippet_calls)
 
     def run_missing(self, app, env) -> list[str]:
         """Run every snippet the pages use that has no good result; return the pages to write."""
@@ -219,7 +221,7 @@ class SnippetCollector(EnvironmentCollector):
                                         classes=["snippet-output"])
             block["snippet"] = node["snippet"]
             block.source, block.line = node.source, node.line
-            node.replace_self(block)
+            node.replace_self([block, *_calls_panel(run, node["snippet"])])
         for node in list(doctree.findall(snippet_value)):
             run = self._run_for(app, node)
             found = [line[len(node["prefix"]):].strip() for line in run.output.splitlines()
@@ -319,12 +321,14 @@ def _edition_folder(app) -> str:
 class Results:
     """Runs by cache key: in memory for this build, on disk for the successful ones."""
 
-    def __init__(self, cache_dir: Path, snippet_dir: Path):
+    def __init__(self, cache_dir: Path, snippet_dir: Path, with_calls: bool = False):
         self.cache_dir = cache_dir
+        self.with_calls = with_calls  # a good result has its "Calls made" panel
         self.snippet_dir = snippet_dir
         self.memory: dict[str, runner.Run] = {}
         self.ran: set[str] = set()  # keys run by this build (not taken from the cache)
         self.snippets: dict[str, runner.Snippet] = {}
+        self.keys: dict[str, str] = {}
 
     def snippet(self, name: str) -> runner.Snippet:
         """The snippet as its files are now, read once per build."""
@@ -333,10 +337,14 @@ class Results:
         return self.snippets[name]
 
     def key(self, name: str) -> str:
-        try:
-            return self.snippet(name).cache_key()
-        except runner.SnippetError:
-            return ""  # removed since its page was read: the page is read again and fails
+        """The snippet's cache key, computed once per build (files edited during the build wait
+        for the next one)."""
+        if name not in self.keys:
+            try:
+                self.keys[name] = self.snippet(name).cache_key()
+            except runner.SnippetError:
+                self.keys[name] = ""  # removed since its page was read: read again, and fails
+        return self.keys[name]
 
     def get(self, key: str) -> runner.Run | None:
         if key not in self.memory:
@@ -353,7 +361,7 @@ class Results:
 
     def ok(self, key: str) -> bool:
         run = self.get(key)
-        return run is not None and run.ok
+        return run is not None and run.ok and (run.calls_from != "" or not self.with_calls)
 
     def put(self, key: str, run: runner.Run) -> None:
         self.memory[key] = run
@@ -414,7 +422,10 @@ def _run_in(pool, wanted: dict[str, runner.Snippet], results: Results, total: in
         with lock:
             started[key] = time.monotonic()
         try:
-            return runner.run(wanted[key])
+            run = runner.run(wanted[key])
+            if results.with_calls:
+                calls.record(wanted[key], run)
+            return run
         finally:
             with lock:
                 del started[key]
@@ -444,6 +455,42 @@ def _run_in(pool, wanted: dict[str, runner.Snippet], results: Results, total: in
             noticed.add(key)
             logger.info(f"snippets: snippets/{wanted[key].name} still running after "
                         f"{seconds:.0f} s (limit {wanted[key].timeout:g} s)")
+
+
+# --- the "Calls made" panel under an output -------------------------------------------------------
+
+def _calls_panel(run: runner.Run, name: str) -> list[nodes.Node]:
+    """A collapsed list of the calls the run made: the Python call, the system calls beneath."""
+    if not run.calls:
+        return []
+    if run.calls_from == "strace":
+        note = _("System calls from a second run of the same snippet under strace: tracing "
+                 "changes the timing, so the output above comes from the run without it.")
+    else:
+        reason, _sep, status = run.calls_from.partition(" ")
+        why = {"no-strace": _("strace is not installed on the build machine"),
+               "opt-out": _("tracing would change what this snippet shows"),
+               "trace-failed": _("the traced run failed: {status}").format(status=status),
+               }.get(reason, reason)
+        note = _("Python calls only ({why}). To see the system calls: "
+                 "strace -f python3 snippets/{name}").format(why=why, name=name)
+    items = []
+    for row in run.calls[:calls.MAX_ROWS]:
+        syscalls = "".join(f'<code class="sys">{html.escape(text)}</code>'
+                           for text in row["syscalls"])
+        made_in = (f' <span class="made-in">{html.escape(row["made_in"])}</span>'
+                   if row.get("made_in") else "")
+        items.append(f'<li><span class="proc">[{html.escape(row["process"])} {row["pid"]}]</span> '
+                     f'<code class="py">{html.escape(row["call"])}</code>{made_in}{syscalls}</li>')
+    if len(run.calls) > calls.MAX_ROWS:
+        more = _("… and {n} more calls").format(n=len(run.calls) - calls.MAX_ROWS)
+        items.append(f'<li class="more">{html.escape(more)}</li>')
+    text = (f'<details class="snippet-calls" data-show-all="{html.escape(_("Show all calls"))}" '
+            f'data-hide-all="{html.escape(_("Hide all calls"))}">'
+            f'<summary>{html.escape(_("Calls made"))}</summary>'
+            f'<p class="snippet-calls-note">{html.escape(note)}</p>'
+            f'<ol class="snippet-calls-list">{"".join(items)}</ol></details>')
+    return [nodes.raw("", text, format="html")]
 
 
 # --- the runs page ------------------------------------------------------------------------------
@@ -590,6 +637,13 @@ def _compile_catalog() -> Path:
     return locale
 
 
+def _add_static(app) -> None:
+    """The panels' style and their page-wide switch."""
+    app.config.html_static_path.append(str(Path(__file__).with_name("static")))
+    app.add_css_file("snippetexec.css")
+    app.add_js_file("snippetexec.js", loading_method="defer")
+
+
 def setup(app):
     app.setup_extension("sphinx_exec_code")
     app.add_config_value("snippet_dir", str(runner.SNIPPETS), "env")
@@ -597,7 +651,9 @@ def setup(app):
     app.add_config_value("snippet_report_dir", "", "")
     app.add_config_value("snippet_jobs", 0, "")
     app.add_config_value("snippet_execute", True, "env")  # False: show code only (make bench)
+    app.add_config_value("snippet_calls", True, "env")  # the "Calls made" panels (make bench)
     app.add_message_catalog(CATALOG, str(_compile_catalog()))
+    app.connect("builder-inited", _add_static)
     app.add_directive("exec_code", ExecSnippet, override=True)
     app.add_directive("snippet-runs", SnippetRuns)
     app.add_role("output", OutputValue())
