@@ -24,6 +24,8 @@ language is decided here, in event handlers:
 
 from __future__ import annotations
 
+import collections
+import functools
 import json
 import logging
 import os
@@ -414,13 +416,22 @@ def teaching_pages(env, edition: Edition) -> dict[str, str]:
     return teaches
 
 
-def _stem_count(text: str, word: str) -> int:
-    """How many words of ``text`` have the stem of ``word``, as the search matches them."""
+@functools.cache
+def _stems(text: str) -> collections.Counter:
+    """How often each word stem occurs in ``text`` (computed once per page)."""
     import snowballstemmer
 
-    stem = snowballstemmer.stemmer("english").stemWord
-    return sum(stem(w) == stem(word) for w in re.findall(r"\w+", text)) if word.isascii() \
-        else text.count(word)
+    stem = snowballstemmer.stemmer("english").stemWords
+    return collections.Counter(stem(re.findall(r"\w+", text)))
+
+
+def _stem_count(text: str, word: str) -> int:
+    """How many words of ``text`` have the stem of ``word``, as the search matches them."""
+    if not word.isascii():
+        return text.count(word)
+    import snowballstemmer
+
+    return _stems(text)[snowballstemmer.stemmer("english").stemWord(word)]
 
 
 def _prose(tree) -> str:
