@@ -200,6 +200,7 @@ def test_header_declares_time_limit_and_used_files_once_and_is_not_shown(tmp_pat
     ("# snippet: colour = blue", "a.py:1: unknown header key 'colour'"),
     ("# snippet: observe = most", "a.py:1: observe must be 'all', 'first N' or 'off'"),
     ("# snippet: calls = gdb", "a.py:1: calls must be 'strace' or 'python', not 'gdb'"),
+    ("# snippet: alone = maybe", "a.py:1: alone must be 'yes' or 'no', not 'maybe'"),
 ])
 def test_bad_headers_are_refused_with_the_snippet_line(tmp_path, header, message):
     write(tmp_path / "outside.py", "")
@@ -454,6 +455,22 @@ def test_runs_page_lists_every_snippet_with_status_and_time(site):
     html = site.html("two")
     assert "snippets/demo/a.py" in html and "snippets/demo/b.py" in html
     assert len(re.findall(r"<td><p>ok</p></td>", html)) == 2
+
+
+def test_a_snippet_that_measures_runs_alone_after_the_others(site):
+    for name in ("a", "b", "c"):
+        site.snippet(f"demo/{name}.py", "import time\nprint('start', time.time())\n"
+                                        "time.sleep(0.3)\nprint('end', time.time())\n")
+    site.snippet("demo/bench.py", "# snippet: alone = yes\nimport time\n"
+                                  "print('start', time.time())\nprint('end', time.time())\n")
+    site.page("one", "demo/bench.py", "demo/a.py", "demo/b.py", "demo/c.py")
+    assert site.build("-D", "snippet_calls=0").returncode == 0
+    runs = {name: dict(line.split() for line in record["run"]["output"].splitlines())
+            for name, record in site.published().items()}
+    others_ended = max(float(runs[f"demo/{n}.py"]["end"]) for n in "abc")
+    others_started = [float(runs[f"demo/{n}.py"]["start"]) for n in "abc"]
+    assert float(runs["demo/bench.py"]["start"]) > others_ended
+    assert max(others_started) < min(float(runs[f"demo/{n}.py"]["end"]) for n in "abc")
 
 
 def test_labels_follow_the_edition_language(site):

@@ -2,6 +2,7 @@
 # snippet: timeout = 60
 # snippet: observe = first 20
 # snippet: calls = python
+# snippet: alone = yes
 
 import fcntl
 import mmap

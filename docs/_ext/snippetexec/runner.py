@@ -179,6 +179,7 @@ HEADER_KEYS = {
     "timeout": f"seconds the run may take (default {DEFAULT_TIMEOUT:g}, at most {MAX_TIMEOUT:g})",
     "uses": "other files it runs or reads, relative to its folder",
     "observe": observe.HEADER_HELP,
+    "alone": "yes: the build runs it with no other snippet beside it (for measurements)",
     "calls": "the system calls of its panel: strace (default, from a second, traced run) or "
              "python (Python calls only, where ptrace would change the run)",
 }
@@ -254,6 +255,9 @@ class Snippet:
                 observe.parse_setting(value)
             except ValueError as error:
                 raise SnippetError(str(error), path, number) from None
+        if "alone" in values and values["alone"][0] not in ("yes", "no"):
+            value, number = values["alone"]
+            raise SnippetError(f"alone must be 'yes' or 'no', not {value!r}", path, number)
         if "calls" in values and values["calls"][0] not in ("strace", "python"):
             value, number = values["calls"]
             raise SnippetError(f"calls must be 'strace' or 'python', not {value!r}", path, number)

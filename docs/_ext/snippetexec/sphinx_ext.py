@@ -432,11 +432,20 @@ def _run_in(pool, wanted: dict[str, runner.Snippet], results: Results, total: in
 
     done, failed, noticed, next_report = 0, 0, set(), 0.25
     begin = time.monotonic()
-    # Longest limits first, so that a slow snippet does not start last.
+    # Longest limits first, so that a slow snippet does not start last; a snippet that measures
+    # (# snippet: alone = yes) runs after all the others, with nothing beside it.
     order = sorted(wanted, key=lambda k: (-wanted[k].timeout, wanted[k].name))
-    futures = {pool.submit(one, key): key for key in order}
-    pending = set(futures)
-    while pending:
+    alone = [key for key in order if wanted[key].setting("alone", "no") == "yes"]
+    batches = [[key for key in order if key not in alone], *([key] for key in alone)]
+    pending: set = set()
+    futures: dict = {}
+    while batches or pending:
+        if not pending:
+            batch = batches.pop(0)
+            futures.update({pool.submit(one, key): key for key in batch})
+            pending = {f for f, key in futures.items() if key in batch}
+            if not pending:
+                continue
         finished, pending = concurrent.futures.wait(pending, timeout=1.0)
         for future in finished:
             run = future.result()
