@@ -116,3 +116,9 @@ def test_a_posix_message_queue_delivers_whole_messages_by_priority(snippet):
     ev = out.events
     (child,) = ev.children()
     assert ev.first("forked", pid=child) and ev.exit_of(child) == {"exited": 0}
+
+
+def test_the_benchmark_runs_alone_as_the_page_says():
+    from snippetexec import runner
+
+    assert runner.Snippet.load("choosing/measure_costs.py").setting("alone", "no") == "yes"
