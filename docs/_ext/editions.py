@@ -402,9 +402,9 @@ def teaching_pages(env, edition: Edition) -> dict[str, str]:
                     score += 10_000
                 score += 100 * sum(word in t for t in titles[docname])
                 score += 10 * _count(texts[docname], word, every_word)
-                parts = word.split()
-                if len(parts) > 1:  # "child process": where both words are used most
-                    score += min(_stem_count(everything[docname], part) for part in parts)
+                # As the search matches: by stem, in code and output too, each word of
+                # "child process" (where both are used most).
+                score += min(_stem_count(everything[docname], part) for part in word.split())
             return score, -pages.index(docname)
 
         best = max(pages, key=weight)

@@ -1,18 +1,13 @@
 // Small behaviours the theme lacks.
 (function () {
   "use strict";
-  // The drawer (☰) and table-of-contents buttons of the phone header are labels of hidden
-  // checkboxes: make Enter and Space open and close them, like a button.
-  document.querySelectorAll("label[role=button][for]").forEach(function (label) {
-    var box = document.getElementById(label.getAttribute("for"));
-    if (!box) return;
-    label.setAttribute("aria-expanded", String(box.checked));
-    box.addEventListener("change", function () { label.setAttribute("aria-expanded", String(box.checked)); });
-    label.addEventListener("keydown", function (event) {
-      if (event.key !== "Enter" && event.key !== " ") return;
+  // The drawer (☰) and table-of-contents checkboxes (focusable on narrow screens, site.css):
+  // Enter toggles them too, as it would a button.
+  document.querySelectorAll("input.sidebar-toggle").forEach(function (box) {
+    box.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter") return;
       event.preventDefault();
-      box.checked = !box.checked;
-      box.dispatchEvent(new Event("change", { bubbles: true }));
+      box.click();
     });
   });
   // Tables: each cell knows its column's name, which a phone shows beside it (site.css).
