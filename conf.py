@@ -36,7 +36,6 @@ manpages_url = "https://man7.org/linux/man-pages/man{section}/{page}.{section}.h
 snippet_dir = str(ROOT / "snippets")
 snippet_cache_dir = str(ROOT / "_build" / "snippet-cache")
 snippet_report_dir = str(ROOT / "_build" / "reports")
-snippet_timeout = 30.0  # seconds; a block may ask for another with :timeout:
 
 # -- HTML output --------------------------------------------------------------------------------
 html_theme = "furo"
