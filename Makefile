@@ -28,6 +28,11 @@ help:  ## list the targets
 	@echo "  FRESH=1     with html: run every snippet again, ignoring the cache"
 	@echo "  EDITION=zh  with html: build one edition only"
 	@echo "  PYTHON=python3.12  the Python that .venv is made with (3.11 or newer)"
+	@echo "  RUNS=fresh  with test: run every snippet again instead of checking the published runs"
+	@echo "System tools the build uses when present (.ci/run installs them as root on Debian):"
+	@echo "  bwrap       contains each snippet run (SNIPPET_CONTAIN=off|require); apt-get install bubblewrap"
+	@echo "  strace      the system calls in the 'Calls made' panels; apt-get install strace"
+	@echo "  chromium    the browser tests; apt-get install chromium"
 
 # Which Python .venv is made with: the real interpreter behind $(PYTHON) and its version. The
 # file changes (and .venv is made anew) only when that changes.
@@ -64,8 +69,9 @@ endif
 	done
 	@echo "open $(BUILDDIR)/html/index.html"
 
+RUNS ?= published
 test: $(STAMP) lint html  ## lint, build both editions, run the tests
-	$(BIN)/python -m pytest -n $(JOBS)
+	$(BIN)/python -m pytest -n $(JOBS) --runs=$(RUNS)
 
 lint: $(STAMP)  ## ruff over snippets, tests, conf.py and the extensions
 	$(BIN)/ruff check .
