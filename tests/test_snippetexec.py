@@ -482,10 +482,9 @@ def test_labels_follow_the_edition_language(site):
 
 # --- the published runs: the tests check what the pages show --------------------------------------
 
-CHAPTER_TESTS = sorted(p.name for p in (ROOT / "tests").glob("test_*.py")
-                       if p.name not in ("test_snippetexec.py", "test_site.py", "test_browser.py",
-                                         "test_built_site.py", "test_observe.py",
-                                         "test_hosting.py"))
+# One test file per chapter (snippets/<chapter>/ and tests/test_<chapter>.py), and the panels'.
+CHAPTER_TESTS = sorted(f"test_{p.name}.py" for p in (ROOT / "snippets").iterdir()
+                       if (ROOT / "tests" / f"test_{p.name}.py").is_file()) + ["test_calls.py"]
 
 
 @pytest.mark.parametrize("chapter", CHAPTER_TESTS)
