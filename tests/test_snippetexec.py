@@ -255,7 +255,7 @@ class Site:
         if not (self.root / "docs" / folder / "two.md").exists():
             self.page("two", folders=(folder,))
         return subprocess.run(
-            [str(SPHINX_BUILD), "-b", "html", "-c", str(ROOT), "-W", "--keep-going",
+            [str(SPHINX_BUILD), "-b", "html", "-c", str(ROOT), "-W", "--keep-going", "--no-color",
              "-d", str(self.root / "doctrees" / folder),
              "-D", f"language={self.EDITIONS[folder]}",
              "-D", f"snippet_dir={self.snippets}",

@@ -114,6 +114,9 @@ while [ "$n" -gt 0 ] && [ "$over" = 0 ] && [ "$i" -lt "$steps" ]; do
   others
 done
 if [ "$n" -gt 0 ]; then
+  # Freeze them first: a process that forks and exits every millisecond is gone before its name
+  # is read, but a stopped one stays where it is until it is killed.
+  [ "$$" = 1 ] && kill -STOP -1 && others
   for p in $list; do
     cmd=$(tr '\0\n\r' '   ' < "/proc/$p/cmdline")
     [ -n "$cmd" ] && echo "left $p $cmd" >&"$fd"  # empty: it has just exited
