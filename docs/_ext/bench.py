@@ -36,7 +36,7 @@ class Site:
         self.build_dir = where / "_build"
 
     def build(self, execute: bool = True, shared_cache: bool = True,
-              jobs: int = 0, calls: bool = True) -> tuple[float, int]:
+              jobs: int = 0, calls: bool = True, contained: bool = True) -> tuple[float, int]:
         """Build both editions; return the wall time and how many snippets were run.
 
         shared_cache=False, jobs=1 is how sphinx-exec-code alone behaves: every edition runs every
@@ -57,6 +57,8 @@ class Site:
                  "-D", f"snippet_calls={int(calls)}",
                  str(self.root / "docs" / folder), str(self.build_dir / "html" / folder)],
                 capture_output=True, text=True,
+                env={**os.environ, "SNIPPET_CONTAIN": os.environ.get("SNIPPET_CONTAIN", "")
+                     if contained else "off"},
             )
             if result.returncode:
                 sys.exit(f"build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
@@ -66,6 +68,14 @@ class Site:
 
     def clean(self) -> None:
         shutil.rmtree(self.build_dir, ignore_errors=True)
+
+    def test(self) -> float:
+        """The test suite (`make test` after `make html`) against this build: wall time."""
+        started = time.monotonic()
+        subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "auto",
+                        "-p", "no:cacheprovider"], cwd=ROOT, capture_output=True, text=True,
+                       env=dict(os.environ, BUILDDIR=str(self.build_dir)))
+        return time.monotonic() - started
 
     def run_times(self) -> dict[str, float]:
         cached = (self.build_dir / "snippet-cache").glob("*.json")
@@ -78,8 +88,9 @@ def main() -> None:
         site = Site(Path(where))
         clean, clean_ran = site.build()
         times = site.run_times()
+        tests = site.test()
         unchanged, unchanged_ran = site.build()
-        edited = sorted((site.root / "snippets").rglob("*.py"))[0]
+        edited = site.root / "snippets" / "pipes" / "read_returns_eof.py"
         edited.write_text(edited.read_text() + "\n# edited by make bench\n")
         one, one_ran = site.build()
         site.clean()
@@ -87,6 +98,8 @@ def main() -> None:
         plain_unchanged, _ = site.build(execute=False)
         site.clean()
         no_calls, _ = site.build(calls=False)
+        site.clean()
+        uncontained, _ = site.build(contained=False)
         site.clean()
         serial, serial_ran = site.build(shared_cache=False, jobs=1, calls=False)
 
@@ -98,6 +111,10 @@ def main() -> None:
         ("  execution adds", clean - plain, ""),
         ("clean build without the Calls made panels", no_calls,
          f"the panels' traced runs add {clean - no_calls:.2f} s"),
+        ("clean build without containment", uncontained,
+         f"containment adds {clean - uncontained:.2f} s ({(clean / uncontained - 1) * 100:.0f} %)"),
+        ("make test's pytest after that clean build", tests,
+         f"{tests / clean:.2f} x the clean build"),
         ("  snippets' run times, summed", total, f"{len(times)} snippets"),
         ("  the longest snippet", longest, longest_name),
         ("no-change rebuild", unchanged, f"{unchanged_ran} snippet runs"),
