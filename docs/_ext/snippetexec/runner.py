@@ -7,6 +7,7 @@ on the page and under pytest. Plain Python, no Sphinx import.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
 import json
 import os
@@ -378,12 +379,21 @@ def run(target: Snippet | Path | str, timeout: float | None = None, trace: bool 
         group = contain.ProcessGroup(f"snippet-{mark}")  # root: the process limit, as a cgroup
         started = time.monotonic()
         try:
-            proc = subprocess.Popen(
-                command, cwd=layout.host("cwd"), env=env, stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-                pass_fds=(report_w, contain.REPORT_FD) if how.contained else (),
-                preexec_fn=contain.limits(timeout, report_w if how.contained else None, group),
-            )
+            for attempt in range(3):
+                try:
+                    proc = subprocess.Popen(
+                        command, cwd=layout.host("cwd"), env=env, stdin=subprocess.DEVNULL,
+                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+                        pass_fds=(report_w, contain.REPORT_FD) if how.contained else (),
+                        preexec_fn=contain.limits(timeout, report_w if how.contained else None,
+                                                  group),
+                    )
+                    break
+                except OSError as error:
+                    # REPORT_FD, closed at the moment of fork by another thread: try again.
+                    if error.errno != errno.EBADF or attempt == 2:
+                        raise
+                    _hold_report_fd()
         finally:
             if how.contained:
                 os.close(report_w)
@@ -585,6 +595,25 @@ def _kill_tree(proc: subprocess.Popen) -> None:
 
 
 # --- observation: what the run did (docs/_ext/snippetexec/observe.py) ----------------------------
+
+def _hold_report_fd() -> None:
+    """Keep contain.REPORT_FD open in this process (on /dev/null, close-on-exec).
+
+    The child of a contained run gets the init's report pipe at REPORT_FD, which Popen must find
+    open when it forks. In a build whose threads open and close files all the time, a free low
+    descriptor comes and goes; held here, it stays.
+    """
+    try:
+        os.fstat(contain.REPORT_FD)
+    except OSError:
+        fd = os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC)
+        if fd != contain.REPORT_FD:
+            os.dup2(fd, contain.REPORT_FD, inheritable=False)
+            os.close(fd)
+
+
+_hold_report_fd()
+
 
 def _observer_code() -> str:
     """The observation layer's code for sitecustomize."""
