@@ -21,6 +21,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+import test_snippetexec
 
 from conftest import ROOT
 from snippetexec import contain, runner
@@ -359,36 +360,17 @@ def test_the_time_limit_holds_whatever_holds_the_pipe(tmp_path, marker, containe
 
 # --- 3. the build survives ------------------------------------------------------------------------
 
-class Site:
-    """A one-page site with the project's conf.py."""
+class Site(test_snippetexec.Site):
+    """The machinery tests' small site, with a page that lists the runs."""
 
     def __init__(self, root: Path):
-        self.root = root
-        for folder in ("en",):
-            write(root / "docs" / folder / "index.md", "# Home\n\n```{toctree}\none\nruns\n```\n")
-            write(root / "docs" / folder / "runs.md", "# Runs\n\n```{snippet-runs}\n```\n")
-        for page in ("index.html", "404.html"):  # outside the editions (the sitemap reads them)
-            write(root / "docs" / page, "<!doctype html><title>x</title>\n")
+        super().__init__(root)
+        write(root / "docs" / "en" / "index.md",
+              "# Home\n\n```{toctree}\none\ntwo\nglossary\nruns\n```\n")
+        write(root / "docs" / "en" / "runs.md", "# Runs\n\n```{snippet-runs}\n```\n")
 
     def page(self, *snippets: str) -> None:
-        blocks = "".join(f"\n```{{exec_code}}\n:filename: {s}\n```\n" for s in snippets)
-        write(self.root / "docs" / "en" / "one.md", f"# One\n{blocks}")
-
-    def snippet(self, name: str, code: str) -> Path:
-        return write(self.root / "snippets" / name, code)
-
-    def command(self) -> list[str]:
-        return [str(SPHINX_BUILD), "-b", "html", "-c", str(ROOT), "-W", "--keep-going",
-                "--no-color",
-                "-d", str(self.root / "doctrees"), "-D", "language=en",
-                "-D", f"snippet_dir={self.root / 'snippets'}",
-                "-D", f"snippet_cache_dir={self.root / 'cache'}",
-                "-D", f"snippet_report_dir={self.root / 'reports'}",
-                str(self.root / "docs" / "en"), str(self.root / "html")]
-
-    def build(self, env: dict | None = None) -> subprocess.CompletedProcess:
-        return subprocess.run(self.command(), capture_output=True, text=True, timeout=300,
-                              env=env)
+        super().page("one", *snippets)
 
 
 @pytest.mark.parametrize("how", ["SIGINT", "SIGTERM", "SIGKILL"])
@@ -533,13 +515,13 @@ def test_the_fallback_is_loud_in_the_build_log_and_on_the_runs_page(tmp_path):
     result = site.build(env=dict(os.environ, SNIPPET_CONTAIN="off"))
     assert result.returncode == 0, result.stderr
     assert "WARNING: snippets run WITHOUT containment (SNIPPET_CONTAIN=off" in result.stdout
-    runs = (tmp_path / "site" / "html" / "runs.html").read_text()
+    runs = site.html("runs")
     assert "1 of these runs were made without containment" in runs
     if CONTAINED:  # and a contained rebuild takes the notice away
         for entry in (tmp_path / "site" / "cache").iterdir():
             entry.unlink()
         assert site.build().returncode == 0
-        assert "without containment" not in (tmp_path / "site" / "html" / "runs.html").read_text()
+        assert "without containment" not in site.html("runs")
 
 
 def test_containment_is_in_force_where_it_is_required():

@@ -251,19 +251,21 @@ class Site:
     def snippet(self, name: str, code: str) -> Path:
         return write(self.snippets / name, code)
 
-    def build(self, *options: str, folder: str = "en") -> subprocess.CompletedProcess:
+    def command(self, *options: str, folder: str = "en") -> list[str]:
         if not (self.root / "docs" / folder / "two.md").exists():
-            self.page("two", folders=(folder,))
-        return subprocess.run(
-            [str(SPHINX_BUILD), "-b", "html", "-c", str(ROOT), "-W", "--keep-going", "--no-color",
-             "-d", str(self.root / "doctrees" / folder),
-             "-D", f"language={self.EDITIONS[folder]}",
-             "-D", f"snippet_dir={self.snippets}",
-             "-D", f"snippet_cache_dir={self.root / 'cache'}",
-             "-D", f"snippet_report_dir={self.root / 'reports'}",
-             *options, str(self.root / "docs" / folder), str(self.root / "html" / folder)],
-            capture_output=True, text=True, timeout=300,
-        )
+            self.raw_page("two", "# Page two\n", folder)
+        return [str(SPHINX_BUILD), "-b", "html", "-c", str(ROOT), "-W", "--keep-going",
+                "--no-color", "-d", str(self.root / "doctrees" / folder),
+                "-D", f"language={self.EDITIONS[folder]}",
+                "-D", f"snippet_dir={self.snippets}",
+                "-D", f"snippet_cache_dir={self.root / 'cache'}",
+                "-D", f"snippet_report_dir={self.root / 'reports'}",
+                *options, str(self.root / "docs" / folder), str(self.root / "html" / folder)]
+
+    def build(self, *options: str, folder: str = "en",
+              env: dict | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run(self.command(*options, folder=folder), capture_output=True,
+                              text=True, timeout=300, env=env)
 
     def html(self, name: str, folder: str = "en") -> str:
         return (self.root / "html" / folder / f"{name}.html").read_text(encoding="utf-8")

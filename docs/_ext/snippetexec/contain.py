@@ -113,10 +113,13 @@ while [ "$n" -gt 0 ] && [ "$over" = 0 ] && [ "$i" -lt "$steps" ]; do
   i=$((i + 1))
   others
 done
+# A process that forks and exits every millisecond can move to a new pid faster than a scan
+# reads /proc: kill -0 -1 asks the kernel whether anything is left at all; if so, freeze and look.
+if [ "$n" = 0 ] && [ "$$" = 1 ] && kill -0 -1 2>/dev/null; then kill -STOP -1; others; fi
 if [ "$n" -gt 0 ]; then
   # Freeze them first: a process that forks and exits every millisecond is gone before its name
   # is read, but a stopped one stays where it is until it is killed.
-  [ "$$" = 1 ] && kill -STOP -1 && others
+  if [ "$$" = 1 ]; then kill -STOP -1; others; fi  # kill fails if one exited meanwhile
   for p in $list; do
     cmd=$(tr '\0\n\r' '   ' < "/proc/$p/cmdline")
     [ -n "$cmd" ] && echo "left $p $cmd" >&"$fd"  # empty: it has just exited

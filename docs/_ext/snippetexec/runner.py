@@ -455,6 +455,7 @@ class _Watch:
         self.killed_at: float | None = None
         self.stack_at: float | None = None
         self.grace_over = False
+        self.report_ended = False  # the init wrote "end": its report of leftovers is whole
 
     def loop(self) -> None:
         out_fd = self.proc.stdout.fileno()
@@ -510,6 +511,11 @@ class _Watch:
                 for init in _in_namespace(self.proc.pid, 1):
                     _signal(init, signal.SIGUSR1)
             if now >= self.ended_at + contain.EXIT_GRACE + 2:  # the init did not finish in time
+                if self.report_fd >= 0 and not self.report_ended:
+                    # Busy naming what was left (thousands of exited forks to step over):
+                    # something was, and the sandbox is killed whole.
+                    self.leftovers.append("processes still running when the grace period "
+                                          "ended; the sandbox was killed whole")
                 self._kill(now)
             elif self.report_fd < 0 and now >= self.ended_at + contain.EXIT_GRACE:
                 found = _kill_marked(self.mark)
@@ -542,6 +548,8 @@ class _Watch:
                 self.leftovers.append(f"process {pid}: {cmd.strip()}")
             elif word == "more":
                 self.leftovers.append(f"process: and {rest.strip()} more")
+            elif word == "end":
+                self.report_ended = True
 
     def _ended(self, returncode: int) -> None:
         self.ended_at = time.monotonic()
