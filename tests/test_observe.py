@@ -146,6 +146,27 @@ def test_errors_are_errno_names(tmp_path):
     assert ev.one("os.mkfifo").args["mode"] == "0o666"
 
 
+def test_a_refused_fcntl_and_the_close_of_an_inherited_pipe_are_recorded(tmp_path):
+    proc, ev = observed(tmp_path, """\
+        import fcntl, os, sys
+        if len(sys.argv) == 1:
+            r, w = os.pipe()
+            os.set_inheritable(w, True)
+            os.execv(sys.executable, [sys.executable, sys.argv[0], str(w)])
+        w = int(sys.argv[1])
+        try:
+            fcntl.fcntl(w, fcntl.F_SETPIPE_SZ, -1)  # 4 GiB - 1 as unsigned: too big for anyone
+        except OSError:
+            pass
+        os.close(w)  # never classified by this program: it came through exec
+        """)
+    assert proc.returncode == 0, proc.stdout
+    refused = ev.one("fcntl.fcntl")
+    assert refused.args["cmd"] == "F_SETPIPE_SZ" and refused.error == "EINVAL"
+    closes = [e for e in ev.calls("os.close") if e.args == {"fd": refused.args["fd"]}]
+    assert closes and closes[-1].obj.startswith("pipe:")
+
+
 def test_signals_sent_and_how_children_ended(tmp_path):
     proc, ev = observed(tmp_path, """\
         import os, signal

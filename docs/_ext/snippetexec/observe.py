@@ -676,7 +676,11 @@ def _install() -> None:  # noqa: C901 (one closure on purpose: its state lives i
 
     def w_close(f):
         def close(fd):
-            kind = kinds.pop(fd, None)
+            # A descriptor this process never classified (inherited, or made by C code) is
+            # looked at before it goes.
+            kind = kinds.pop(fd, unseen)
+            if kind is unseen:
+                kind = classify(fd)
             if kind is None:
                 return f(fd)
             try:
@@ -1193,12 +1197,18 @@ def _install() -> None:  # noqa: C901 (one closure on purpose: its state lives i
 
         def w_fcntl(f):
             def fcntl(fd, cmd, arg=0, /):
-                r = f(fd, cmd, arg)
                 fdn = fd if isinstance(fd, int) else fd.fileno()
                 kind = obj_of(fdn)
+                if kind is not None and not cmds:
+                    cmds.update({getattr(m, n): n for n in dir(m) if n.startswith("F_")})
+                try:
+                    r = f(fd, cmd, arg)
+                except BaseException as e:  # F_SETPIPE_SZ refused (EPERM, EBUSY)...
+                    if kind is not None:
+                        emit("fcntl.fcntl", {"fd": fdn, "cmd": cmds.get(cmd, cmd), "arg": arg},
+                             error=errname(e), obj=kind)
+                    raise
                 if kind is not None:
-                    if not cmds:
-                        cmds.update({getattr(m, n): n for n in dir(m) if n.startswith("F_")})
                     emit("fcntl.fcntl", {"fd": fdn, "cmd": cmds.get(cmd, cmd), "arg": arg}, r,
                          obj=kind)
                 return r
