@@ -85,8 +85,8 @@ linkcheck: $(STAMP)  ## check the external links (needs the network)
 	    -D snippet_execute=0 -q docs/$$ed $(BUILDDIR)/linkcheck/$$ed || exit 1; \
 	done
 
-pyinventory: $(STAMP)  ## fetch the Python documentation's inventory for the {py} links (network)
-	$(BIN)/python docs/_ext/pydoc_links.py --update
+pyinventory: $(STAMP)  ## refresh the Python documentation's inventory for {py} links (INV=file)
+	$(BIN)/python docs/_ext/pydoc_links.py --update $(INV)
 
 locale: $(STAMP)  ## extract the theme's messages for the zh edition into docs/_locale
 	$(BIN)/python docs/_locale/extract.py

@@ -6,6 +6,7 @@ build. The zh edition: no English in the theme's words, no space between Chinese
 
 from __future__ import annotations
 
+import functools
 import re
 import subprocess
 import sys
@@ -43,6 +44,13 @@ def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
+@functools.cache
+def head_of(path: Path) -> BeautifulSoup:
+    """A page's <head> alone, parsed once per test process (tests only read it)."""
+    text = path.read_text(encoding="utf-8")
+    return BeautifulSoup(text[:text.find("</head>") + len("</head>")], "html.parser").head
+
+
 @pytest.fixture(scope="module")
 def root_url() -> str:
     """The base URL the build was made for, as robots.txt announces it."""
@@ -69,7 +77,7 @@ def test_the_makefile_reads_the_edition_table():
 @pytest.mark.parametrize("folder", [e.folder for e in EDITIONS])
 def test_canonical_and_og_url_are_the_page_itself(folder, root_url):
     for page in page_names():
-        head = soup(HTML / folder / f"{page}.html").head
+        head = head_of(HTML / folder / f"{page}.html")
         canonical = head.find("link", rel="canonical")["href"]
         assert canonical == f"{root_url}{folder}/{page}.html", page
         assert head.find("meta", property="og:url")["content"] == canonical, page
@@ -79,7 +87,7 @@ def test_canonical_and_og_url_are_the_page_itself(folder, root_url):
 def test_every_page_names_its_alternates_and_they_exist(folder, root_url):
     expected = {e.hreflang for e in EDITIONS} | {"x-default"}
     for path in built_pages(folder):
-        head = soup(path).head
+        head = head_of(path)
         alternates = {link["hreflang"]: link["href"]
                       for link in head.find_all("link", rel="alternate") if link.get("hreflang")}
         page = path.relative_to(HTML / folder).with_suffix("").as_posix()
@@ -112,7 +120,7 @@ def test_root_sitemap_index_robots_and_edition_sitemaps_name_built_files(root_ur
 
 def test_search_and_index_pages_are_not_indexed_nor_canonical():
     for edition in EDITIONS:
-        head = soup(HTML / edition.folder / "search.html").head
+        head = head_of(HTML / edition.folder / "search.html")
         assert head.find("meta", attrs={"name": "robots"})["content"] == "noindex"
         assert head.find("meta", attrs={"name": "description"})["content"]
         assert head.find("link", rel="canonical") is None
@@ -135,10 +143,10 @@ def test_root_page_offers_both_editions_and_marks_the_chinese_heading(root_url):
 def test_every_page_has_a_favicon(folder):
     assert (HTML / folder / "_static" / "favicon.svg").is_file()
     for path in built_pages(folder):
-        head = soup(path).head
+        head = head_of(path)
         assert head.find("link", rel=lambda r: r and "icon" in r), path
     for name in ("index.html", "404.html"):
-        assert soup(HTML / name).head.find("link", rel="icon")["href"].startswith("data:image/svg")
+        assert head_of(HTML / name).find("link", rel="icon")["href"].startswith("data:image/svg")
 
 
 def test_comparison_table_row_headers_are_th():

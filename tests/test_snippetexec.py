@@ -254,6 +254,10 @@ class Site:
     def command(self, *options: str, folder: str = "en") -> list[str]:
         if not (self.root / "docs" / folder / "two.md").exists():
             self.raw_page("two", "# Page two\n", folder)
+        # No "Calls made" panels unless a test asks (tests/test_calls.py covers them): a traced
+        # second run per snippet would only slow these builds down.
+        if not any(option.startswith("snippet_calls=") for option in options):
+            options = ("-D", "snippet_calls=0", *options)
         return [str(SPHINX_BUILD), "-b", "html", "-c", str(ROOT), "-W", "--keep-going",
                 "--no-color", "-d", str(self.root / "doctrees" / folder),
                 "-D", f"language={self.EDITIONS[folder]}",

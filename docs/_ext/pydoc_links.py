@@ -88,13 +88,17 @@ def py_role(name, rawtext, text, lineno, inliner, options=None, content=None):
 
 
 def update(url: str = DOCS + "objects.inv") -> None:
-    """Fetch the Python documentation's inventory and keep its Python objects and modules."""
+    """Fetch the Python documentation's inventory and keep its Python objects and modules.
+    ``url`` may also be a local objects.inv (e.g. from a distribution's python3.X-doc package)."""
     import urllib.request
 
     from sphinx.util.inventory import InventoryFile
 
-    with urllib.request.urlopen(url, timeout=60) as response:
-        data = response.read()
+    if Path(url).is_file():
+        data = Path(url).read_bytes()
+    else:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            data = response.read()
     inv = InventoryFile.load(io.BytesIO(data), "", lambda base, uri: uri)
     entries = {}
     project = version = ""
@@ -117,7 +121,7 @@ def setup(app):
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--update"]:
-        update()
+    if sys.argv[1:2] == ["--update"] and len(sys.argv) <= 3:
+        update(*sys.argv[2:])
     else:
-        sys.exit("usage: python docs/_ext/pydoc_links.py --update")
+        sys.exit("usage: python docs/_ext/pydoc_links.py --update [URL or objects.inv file]")
