@@ -472,7 +472,9 @@ class _Watch:
             now = time.monotonic()
             if self._check(now):
                 return
-            for fd, _flags in poller.poll(50):
+            # Both pipes at end of file: only the exit of the process is awaited (it closes
+            # its descriptors just before it can be reaped), in short steps.
+            for fd, _flags in poller.poll(50 if open_fds else 2):
                 data = _read(fd)
                 if data is None:
                     continue
