@@ -203,8 +203,10 @@ def test_listener_and_client_authenticate_with_an_hmac_challenge(snippet):
 def test_start_methods_copy_or_reimport_as_the_page_says(snippet):
     out = snippet("tools/start_methods_compared.py")
     version = python_version(out)
-    assert out.line("default start method:") == ("forkserver" if version >= (3, 14) else "fork")
-    assert out.line("available:") == "fork, spawn, forkserver"
+    default = "forkserver" if version >= (3, 14) else "fork"
+    assert out.line("default start method:") == default
+    available = out.line("available:").split(", ")  # the default first (so 3.14 reorders them)
+    assert available[0] == default and sorted(available) == ["fork", "forkserver", "spawn"]
     assert out.line("fork:") == ("this file ran as '__main__'     sees the change: True,  "
                                  "child of this process: True")
     assert out.line("spawn:") == ("this file ran as '__mp_main__'  sees the change: False, "
@@ -389,6 +391,67 @@ def test_one_thread_serves_three_connected_clients(snippet):
     for pid in ev.children():
         assert ev.one("socket.connect", pid=pid).args["address"] == bound.args["address"]
         assert ev.exit_of(pid) == {"exited": 0}
+
+
+def test_socketserver_accepts_each_client_and_forks_a_process_to_serve_it(snippet):
+    out = snippet("tools/socketserver_forks_per_client.py")
+    assert out.lines == [
+        "server: AF_UNIX SOCK_STREAM socket listening at .../server.sock",
+        *(f"client {n}: served on a new socket from accept(): True, by a process the server "
+          "forked: True" for n in range(3)),
+        "handler processes serving at once: 3",
+        *(f"client {n}: got 'hello, client {n}'" for n in range(3)),
+        "server process: exit status 0, socket file left behind: True",
+        "a new server on the same path: Address already in use",
+        "after os.unlink(): socket file left: False",
+    ]
+    ev = out.events
+    made = ev.calls("socket.socket", pid=ev.main)
+    assert len(made) == 5, ev.text()  # the listening socket, three clients, the second server
+    listening = made[0]  # made by the server's constructor...
+    assert listening.args == {"family": "AF_UNIX", "type": "SOCK_STREAM"}
+    bound, again = ev.calls("socket.bind", pid=ev.main)
+    assert bound.ok and bound.obj == listening.obj
+    assert bound.args["address"].endswith("/server.sock")
+    assert ev.one("socket.listen", pid=ev.main).obj == listening.obj
+    (server,) = ev.children()  # ...before the one fork of this process: the server process
+    # The server process accepted each client and forked one handler process after each accept.
+    accepts = ev.calls("socket.accept", pid=server)
+    forks = ev.calls("os.fork", pid=server)
+    assert len(accepts) == len(forks) == 3 and all(e.ok for e in accepts + forks)
+    assert all(e.args["fd"] == listening.result for e in accepts)
+    assert len({e.obj for e in accepts} | {listening.obj}) == 4  # a new socket per client
+    handlers = [e.result for e in forks]
+    assert ev.children(server) == handlers
+    assert all(ev.index(a) < ev.index(f) for a, f in zip(accepts, forks, strict=True))
+    # The clients are this process's three sockets, connected to the path, open at once.
+    connects = ev.calls("socket.connect", pid=ev.main)
+    assert len(connects) == 3
+    assert {e.args["address"] for e in connects} == {bound.args["address"]}
+    greeted = []
+    for n, (accept, handler, connect) in enumerate(zip(accepts, handlers, connects, strict=True)):
+        # Each handler process saw only its own client's bytes, on the socket accept() made.
+        assert [e.data for e in ev.reads(pid=handler)] == [f"b'client {n}'"]
+        assert ev.reads(pid=handler)[0].obj == accept.obj
+        sent = ev.writes(pid=handler)
+        assert [e.obj for e in sent] == [accept.obj] * 2
+        assert sent[0].data.startswith(f"b'{handler} {server} ")  # pid, parent, socket inode
+        assert sent[1].data == f"b'hello, client {n}'"
+        # ...and its client, and only that one, received the greeting and the reply.
+        got = ev.reads(pid=ev.main, obj=connect.obj)
+        assert [e.data for e in got] == [e.data for e in sent]
+        greeted.append(got[0])
+        assert ev.exit_of(handler) == {"exited": 0}
+        assert ev.waits(handler)[-1].pid == server  # reaped by the server
+    # Every handler was still waiting for its client's name when the last one had greeted.
+    for handler in handlers:
+        assert ev.index(greeted[-1]) < ev.index(ev.reads(pid=handler)[0])
+    # server_close() closed the listening socket in the server process, which then exited 0;
+    # the socket file it left behind made a second bind() to the path fail.
+    assert any(e.obj == listening.obj for e in ev.calls("socket.close", pid=server))
+    assert ev.exit_of(server) == {"exited": 0}
+    assert again.args["address"] == bound.args["address"] and again.error == "EADDRINUSE"
+    assert ev.index(again) > ev.index(ev.waits(server)[-1])
 
 
 def test_a_socket_path_must_fit_in_sun_path(snippet):
