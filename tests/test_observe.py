@@ -146,6 +146,18 @@ def test_errors_are_errno_names(tmp_path):
     assert ev.one("os.mkfifo").args["mode"] == "0o666"
 
 
+def test_a_short_write_records_what_it_was_given(tmp_path):
+    proc, ev = observed(tmp_path, """\
+        import os
+        r, w = os.pipe()
+        os.set_blocking(w, False)
+        os.write(w, bytes(1 << 20))  # more than the pipe holds: a short count
+        """)
+    assert proc.returncode == 0, proc.stdout
+    (write,) = ev.calls("os.write")
+    assert write.asked == 1 << 20 and 0 < write.result < write.asked
+
+
 def test_a_refused_fcntl_and_the_close_of_an_inherited_pipe_are_recorded(tmp_path):
     proc, ev = observed(tmp_path, """\
         import fcntl, os, sys

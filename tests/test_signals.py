@@ -102,6 +102,25 @@ def test_when_signals_occur_each_cause_produces_its_signal(snippet):
     assert ev.calls("signal.sigtimedwait")[0].result["signal"] == "SIGURG"
 
 
+def test_a_seccomp_trap_kills_the_child_with_sigsys(snippet):
+    out = snippet("signals/sigsys_from_seccomp.py")
+    ev = out.events
+    assert out.line("parent: getppid() works (no filter in this process):") == "True"
+    assert out.line("child: filter installed; getpid() still works:") == "True"
+    assert out.line("child: killed by") == "SIGSYS, core dumped: False"
+    (child,) = ev.children(ev.main)
+    # The page: SIGSYS ended the child, no core file (the child made itself non-dumpable).
+    assert ended(ev, child) == "SIGSYS"
+    assert not sent(ev)  # nobody called kill(): the kernel sent it
+    # The child got past installing its filter (its message went through the pipe to the
+    # parent) and never reached the code after getppid().
+    (pipe,) = ev.calls("os.pipe", pid=ev.main)
+    said = "b'filter installed; getpid() still works: True'"
+    assert [w.data for w in ev.writes(pid=child, obj=pipe.obj)] == [said]
+    assert [r.data for r in ev.reads(pid=ev.main, obj=pipe.obj)] == [said, "b''"]
+    assert not ev.calls("os._exit", pid=child) and not ev.execs()
+
+
 def test_each_default_action_happens_to_a_real_child(snippet):
     out = snippet("signals/default_actions.py")
     ev = out.events
@@ -505,6 +524,43 @@ def test_sa_restart_restarts_read_but_never_poll_or_nanosleep(snippet):
     assert [e.result for e in ev.calls("socket.recv")] == [1, 1, 1, 1]  # the C handler ran
 
 
+def test_an_interrupted_blocking_write_returns_the_bytes_already_written(snippet):
+    out = snippet("signals/interrupted_write_returns_short.py")
+    ev = out.events
+    capacity = int(out.line("parent: pipe capacity (F_GETPIPE_SZ):"))
+    size = int(out.line("parent: bytes the child asks os.write to write (nobody reads):"))
+    assert size == 16 * capacity
+    assert out.line("parent: bytes in the pipe before the signal (FIONREAD):") == str(capacity)
+    asleep = rf"in write\(\) on the pipe, {size} bytes asked|waiting in (?!0$)\S+"  # syscall, wchan
+    assert re.fullmatch(rf"state S, ({asleep})", out.line("parent: the child before the signal:"))
+    assert out.line("child: os.write returned:") == str(capacity)
+    assert out.line("child: handler ran:") == "['SIGUSR1']"
+    assert out.line("parent: child exited with status") == "0"
+    assert out.line("parent: bytes the pipe held after the child ended:") == str(capacity)
+    main = ev.main
+    (child,) = ev.children(main)
+    (pipe,) = ev.calls("os.pipe", pid=main)
+    looks = [e for e in ev.calls("fcntl.fcntl", pid=main) if e.obj == pipe.obj]
+    assert looks and {e.args["cmd"] for e in looks} == {"F_GETPIPE_SZ"}
+    assert {e.result for e in looks} == {capacity}
+    handlers = ev.calls("signal.signal", pid=child)
+    assert [(e.args["signal"], e.args["handler"]) for e in handlers] == [("SIGUSR1", "<lambda>")]
+    (write,) = ev.writes(pid=child, obj=pipe.obj)
+    assert write.ok and write.result == capacity  # a count, not EINTR, and not retried
+    assert write.asked == size  # one call, given all of it: the short count is the kernel's
+    assert sent(ev) == [(main, child, "SIGUSR1")]
+    (kill,) = ev.calls("os.kill", pid=main)
+    at = {id(e): i for i, e in enumerate(ev)}  # positions (the parent's looks are equal dicts)
+    # The parent's last look at the full pipe (after reading the child's state) came before its
+    # kill(); the write returned after that look, so only the signal can have ended it.
+    assert at[id(looks[-1])] < at[id(kill)] and at[id(looks[-1])] < at[id(write)]
+    # Nobody read the pipe before the signal; afterwards it held exactly what the write moved.
+    reads = ev.reads(obj=pipe.obj)
+    assert {e.pid for e in reads} == {main} and at[id(kill)] < at[id(reads[0])]
+    assert sum(e.result for e in reads) == capacity and reads[-1].result == 0
+    assert ended(ev, child) == "exited 0"
+
+
 def test_the_kernel_holds_bsd_flags_for_glibc_signal_and_sa_onstack_for_python(snippet):
     out = snippet("signals/sigaction_flags.py")
     ev = out.events
@@ -575,6 +631,27 @@ def test_wakeup_fd_receives_the_signal_numbers(snippet):
     assert recv.result == 2 and recv.args["fd"] == pair[0]
     assert [s for *_, s in sent(ev, target=ev.main)] == ["SIGUSR1", "SIGUSR2"]
 
+
+
+def test_a_wnohang_loop_asks_over_and_over_where_one_blocking_wait_asks_once(snippet):
+    out = snippet("signals/wnohang_loop_spins.py")
+    ev = out.events
+    main = ev.main
+    first, second = ev.children(main)
+    assert out.line("blocking waitpid: child exit status") == "7, 1 call"
+    assert out.line("WNOHANG loop: more than 1000 calls:") == "True"
+    waits = ev.calls("os.waitpid", pid=main)
+    # The blocking wait: one call, without WNOHANG, answered with the first child.
+    assert waits[0].args["options"] == "0" and waits[0].result == {"pid": first, "exited": 7}
+    # The loop: the recorded calls (the first thousand) all came back empty-handed, and the
+    # wrapper took itself off past its limit, so the loop went on asking.
+    loop = waits[1:]
+    assert len(loop) >= 999 and all(w.args["options"] == "WNOHANG" for w in loop)
+    assert all(w.result == {"pid": 0} for w in loop)
+    assert any(e.call == "observe.limit" and e.args.get("call") == "os.waitpid" for e in ev)
+    assert ended(ev, first) == "exited 7"  # the wait that reaped the second was not recorded:
+    assert ev.calls("os._exit", pid=second).one().args == {"status": 7}  # it came past the limit
+    assert out.line("WNOHANG loop: child exit status").startswith("7, ")
 
 def test_sigchld_wakes_the_parent_to_reap_and_reports_stop_and_continue(snippet):
     out = snippet("signals/reap_children.py")

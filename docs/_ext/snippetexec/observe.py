@@ -57,6 +57,7 @@ os.pipe, os.pipe2                      flags (pipe2)                         [r,
 os.mkfifo                              path, mode ("0o600")                  null
 os.open (only when it opens a FIFO)    path, flags ("O_RDONLY|O_NONBLOCK")   fd       + obj
 os.read, os.write (pipes/FIFOs/sock.)  fd, n (read)                          byte count + obj, data
+                                                                             (+ asked: write)
 os.close, os.dup, os.dup2,             fd, fd2 / blocking                    (as Python) + obj
 os.set_blocking (of IPC fds only)
 fcntl.fcntl (IPC fds only)             fd, cmd ("F_SETPIPE_SZ"), arg         as Python + obj
@@ -670,7 +671,8 @@ def _install() -> None:  # noqa: C901 (one closure on purpose: its state lives i
                 emit("os.write", {"fd": fd}, error=errname(e), obj=kind,
                      data=repr(bytes(data[:48])))
                 raise
-            emit("os.write", {"fd": fd}, n, obj=kind, data=repr(bytes(data[:min(n, 48)])))
+            emit("os.write", {"fd": fd}, n, obj=kind, data=repr(bytes(data[:min(n, 48)])),
+                 asked=len(data))  # a short count shows as result < asked
             return n
         return write
 
@@ -1359,6 +1361,7 @@ class Event(dict):
     obj = property(lambda self: self.get("obj"))
     data = property(lambda self: self.get("data"))
     fds = property(lambda self: self.get("fds"))
+    asked = property(lambda self: self.get("asked"))  # os.write: the bytes it was given
     at = property(lambda self: self.get("at"))  # "file.py:LINE" of the Python line that called
 
     def __str__(self) -> str:
