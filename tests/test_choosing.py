@@ -118,6 +118,29 @@ def test_a_posix_message_queue_delivers_whole_messages_by_priority(snippet):
     assert ev.first("forked", pid=child) and ev.exit_of(child) == {"exited": 0}
 
 
+def test_a_system_v_message_queue_reaches_a_child_and_lives_until_removed(snippet):
+    out = snippet("choosing/system_v_message_queue.py")
+    assert out.lines == [
+        "parent: sent type 1, b'hello through System V' (22 bytes)",
+        "/proc/sysvipc/msg, the queue msgget returned: perms 600, cbytes 22, qnum 1",
+        "child: msgrcv got b'hello through System V', exit status 0",
+        "/proc/sysvipc/msg after the child's msgrcv: perms 600, cbytes 0, qnum 0, "
+        "lrpid == child: True",
+        "/proc/sysvipc/msg after msgctl(IPC_RMID): not listed",
+        "msgsnd to the removed queue: OSError EINVAL",
+    ]
+    ev = out.events
+    (child,) = ev.children()
+    assert ev.first("forked", pid=child) and ev.exit_of(child) == {"exited": 0}
+    # The child read nothing from any pipe or socket, and the parent wrote to none: the bytes it
+    # reported on its pipe came out of the queue (the kernel named it the last receiver, lrpid).
+    (report,) = ev.writes(pid=child)
+    (pipe,) = ev.calls("os.pipe", pid=ev.main)
+    assert report.obj == pipe.obj and report.data == "b'hello through System V'"
+    assert not ev.reads(pid=child) and not ev.writes(pid=ev.main, obj=pipe.obj)
+    assert ev.reads(pid=ev.main, obj=pipe.obj)[0].data == report.data
+
+
 def test_the_benchmark_runs_alone_as_the_page_says():
     from snippetexec import runner
 

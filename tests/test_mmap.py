@@ -43,6 +43,37 @@ def test_stores_into_a_mapping_change_the_file(snippet):
     assert m.result["shared"] and m.args["file"].endswith("data.bin") and m.result["size"] == 19
 
 
+def test_a_shared_store_is_in_the_page_cache_at_once_and_leaves_it_only_at_flush(snippet):
+    out = snippet("mmap/dirty_until_flush.py")
+    on_tmpfs = out.line("the file is on a file system of type:") in ("tmpfs", "ramfs")
+
+    def dirty(label: str) -> int:
+        return int(re.fullmatch(r"dirty (\d+) kB", out.line(label)).group(1))
+
+    stored = dirty("after m[0:5] = b'hello':")
+    assert out.line("child: os.read() of the file gives") == "b'hello', exit status 0"
+    assert dirty("after the child's read:") == stored  # the reader read memory, not the disk
+    if on_tmpfs:  # no disk: dirty from the first touch, and flush() changes nothing
+        assert dirty("mapped, read b'.....':") == stored == dirty("after m.flush() (msync):")
+    else:
+        assert dirty("mapped, read b'.....':") == 0 == dirty("after m.flush() (msync):")
+    ev = out.events
+    (m,) = mappings(out)
+    assert m.result["shared"] and m.args["file"].endswith("data.bin")
+    assert stored * 1024 == m.result["size"]  # the one page of the mapping, in kB
+    (child,) = ev.children()
+    assert not mappings(out, pid=child)  # forked before the mapping, it never mapped the file
+    # The child waited for the parent's go, sent after the store, then reported what read() gave.
+    (go,) = ev.writes(pid=ev.main)
+    assert at(ev, m) < at(ev, go)
+    (told,) = ev.reads(pid=child)
+    (report,) = ev.writes(pid=child)
+    assert told.obj == go.obj and told.data == go.data
+    assert report.data == "b'hello'" and ev.reads(pid=ev.main, obj=report.obj)[0].data == "b'hello'"
+    assert at(ev, told) < at(ev, report)
+    assert ev.exit_of(child) == {"exited": 0}
+
+
 def test_an_empty_file_cannot_be_mapped_until_it_has_a_size(snippet):
     out = snippet("mmap/empty_file.py")
     assert out.line("Python, empty file:") == "ValueError: cannot mmap an empty file"

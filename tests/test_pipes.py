@@ -7,6 +7,7 @@ printed the same text would fail.
 
 from __future__ import annotations
 
+import ast
 import re
 
 
@@ -169,8 +170,26 @@ def test_pipe_buf_is_4096_and_differs_from_the_capacity(snippet):
     if ulimit != "bash is not installed here":
         assert ulimit.endswith(f"= {pipe_buf} bytes")
         (bash,) = ev.calls("subprocess.Popen")
-        assert bash.args["argv"] == ["bash", "-c", "ulimit -p"]
+        assert bash.args["argv"] == ["bash", "-c", "ulimit -p; ulimit -p 16"]
         assert f"b'{int(ulimit.split()[0])}\\n'" in [e.data for e in ev.reads()]
+
+
+def test_bash_cannot_change_ulimit_p_while_the_capacity_is_per_pipe(snippet):
+    """`ulimit -p 16` fails inside bash itself: the "pipe size" is a constant, not a limit."""
+    out = snippet("pipes/pipe_buf_vs_capacity.py")
+    ev = out.events
+    if out.line("bash's ulimit -p:") == "bash is not installed here":
+        assert "bash's ulimit -p 16:" not in out and not ev.calls("subprocess.Popen")
+        return
+    refused = re.fullmatch(r"exit status (\d+), (.+)", out.line("bash's ulimit -p 16:"))
+    status, message = int(refused.group(1)), refused.group(2)
+    assert status != 0 and "ulimit: pipe size: cannot modify limit" in message
+    (bash,) = ev.calls("subprocess.Popen")
+    assert bash.args["argv"] == ["bash", "-c", "ulimit -p; ulimit -p 16"]
+    assert ev.exit_of(bash.result) == {"exited": status}  # bash's own status, as waited for
+    # The message printed is what bash wrote to its stderr pipe (the first 48 bytes are recorded).
+    said = [ast.literal_eval(e.data).decode() for e in ev.reads(pid=ev.main) if e.result]
+    assert any(len(text) > 20 and message.startswith(text.strip()) for text in said), said
 
 
 def test_filling_a_pipe_measures_the_capacity_that_f_getpipe_sz_reports(snippet):

@@ -13,7 +13,7 @@ with tempfile.TemporaryDirectory() as folder:
         print(f"length: {len(m)}, m[0:5] = {m[0:5]!r}, m[7] = {m[7]} ({chr(m[7])!r})")
         m[0:5] = b"HELLO"  # a store into memory...
         print(f"found 'world' at {m.find(b'world')}")
-        m.flush()  # msync(): push the change to the file now (closing would too)
+        m.flush()  # msync(): write the dirty page back to the disk now
     # The mapping is closed (munmap) by the with statement.
 
     with open(path, "rb") as f:
