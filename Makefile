@@ -71,7 +71,7 @@ endif
 
 RUNS ?= published
 test: $(STAMP) lint html  ## lint, build both editions, run the tests
-	$(BIN)/python -m pytest -n $(JOBS) --runs=$(RUNS)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup --runs=$(RUNS)
 
 lint: $(STAMP)  ## ruff over snippets, tests, conf.py and the extensions
 	$(BIN)/ruff check .

@@ -493,26 +493,38 @@ CHAPTER_TESTS = sorted(f"test_{p.name}.py" for p in (ROOT / "snippets").iterdir(
                        if (ROOT / "tests" / f"test_{p.name}.py").is_file()) + ["test_calls.py"]
 
 
-@pytest.mark.parametrize("chapter", CHAPTER_TESTS)
-def test_a_snippet_that_only_prints_its_published_output_fails_every_test_of_its_chapter(
-        chapter, tmp_path):
-    """Each snippet replaced by a program printing its published output byte for byte, and doing
-    nothing else: every test that checks a snippet must then fail."""
-    log = tmp_path / "used.txt"
-    junit = tmp_path / "junit.xml"
+@pytest.fixture(scope="module")
+def faked(tmp_path_factory) -> tuple[list[list[str]], dict[str, bool]]:
+    """Every chapter's tests in one pytest run with ``--runs=fake``: the snippet fixture's notes
+    ("requested"/"faked" node id) and, per test, whether it passed."""
+    folder = tmp_path_factory.mktemp("fake")
+    log, junit = folder / "used.txt", folder / "junit.xml"
     subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
-         "--runs=fake", f"--junitxml={junit}", str(ROOT / "tests" / chapter)],
-        capture_output=True, text=True, timeout=600, cwd=ROOT,
+         "--runs=fake", f"--junitxml={junit}", *(str(ROOT / "tests" / c) for c in CHAPTER_TESTS)],
+        capture_output=True, text=True, timeout=900, cwd=ROOT,
         env=dict(os.environ, SNIPPET_FAKE_LOG=str(log)))
     notes = [line.split(" ", 1) for line in log.read_text().splitlines()] if log.exists() else []
-    used = {nodeid for what, nodeid in notes if what == "requested"}
-    faked = {nodeid for what, nodeid in notes if what == "faked"}
-    assert used, f"no test of {chapter} uses the snippet fixture"
-    assert sorted(used - faked) == [], "these tests failed before their fake ran (no build?)"
-    passed = set()
+    passed = {}
     for case in ET.parse(junit).getroot().iter("testcase"):
-        if not any(child.tag in ("failure", "error", "skipped") for child in case):
-            name = case.get("name")
-            passed |= {nodeid for nodeid in used if nodeid.endswith("::" + name)}
-    assert sorted(passed) == [], "these tests pass although the snippet only printed"
+        nodeid = case.get("classname").replace(".", "/") + ".py::" + case.get("name")
+        passed[nodeid] = not any(c.tag in ("failure", "error", "skipped") for c in case)
+    return notes, passed
+
+
+# In one worker (make test runs pytest with --dist loadgroup): the fixture runs once.
+@pytest.mark.xdist_group("fakes")
+@pytest.mark.parametrize("chapter", CHAPTER_TESTS)
+def test_a_snippet_that_only_prints_its_published_output_fails_every_test_of_its_chapter(
+        chapter, faked):
+    """Each snippet replaced by a program printing its published output byte for byte, and doing
+    nothing else: every test that checks a snippet must then fail."""
+    notes, outcome = faked
+    mine = [(what, nodeid) for what, nodeid in notes if nodeid.startswith(f"tests/{chapter}::")]
+    used = {nodeid for what, nodeid in mine if what == "requested"}
+    faked_ids = {nodeid for what, nodeid in mine if what == "faked"}
+    assert used, f"no test of {chapter} uses the snippet fixture"
+    assert sorted(used - faked_ids) == [], "these tests failed before their fake ran (no build?)"
+    assert used <= set(outcome), "tests missing from the fake run's report"
+    passed = sorted(nodeid for nodeid in used if outcome[nodeid])
+    assert passed == [], "these tests pass although the snippet only printed"

@@ -72,9 +72,12 @@ class Site:
     def test(self) -> float:
         """The test suite (`make test` after `make html`) against this build: wall time."""
         started = time.monotonic()
-        subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "auto",
-                        "-p", "no:cacheprovider"], cwd=ROOT, capture_output=True, text=True,
-                       env=dict(os.environ, BUILDDIR=str(self.build_dir)))
+        done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "auto",
+                               "--dist", "loadgroup", "-p", "no:cacheprovider"], cwd=ROOT,
+                              capture_output=True, text=True,
+                              env=dict(os.environ, BUILDDIR=str(self.build_dir)))
+        if done.returncode != 0:  # a failing run is not a measurement
+            sys.exit(f"bench: the tests failed against {self.build_dir}:\n{done.stdout[-3000:]}")
         return time.monotonic() - started
 
     def run_times(self) -> dict[str, float]:
