@@ -43,7 +43,7 @@ def test_the_table_finds_each_default_action_from_a_real_child(snippet):
     term = "Term" if core_files else "Term|Core"
     expected = {"SIGQUIT": core, "SIGILL": core, "SIGABRT": core, "SIGFPE": core,
                 "SIGSEGV": core, "SIGXCPU": core, "SIGXFSZ": core, "SIGSYS": core,
-                "SIGTERM": term, "SIGIO": term,
+                "SIGTERM": term, "SIGIO": term, "SIGPWR": term,
                 "SIGCHLD": "Ign", "SIGURG": "Ign", "SIGWINCH": "Ign", "SIGCONT": "Cont",
                 "SIGSTOP": "Stop", "SIGTSTP": "Stop", "SIGTTIN": "Stop", "SIGTTOU": "Stop"}
     rows = {}
@@ -53,6 +53,8 @@ def test_the_table_finds_each_default_action_from_a_real_child(snippet):
         rows[sig.name] = found.group(1)
     for name, action in expected.items():
         assert rows[name] == action, name
+    # SIGPWR means a power failure (the original says "shutdown"), in the C library's own words.
+    assert re.search(rf"^\s*{int(signal.SIGPWR)}\s+SIGPWR\s+\S+\s+Power failure$", out.text, re.M)
     assert out.line("real-time:").startswith(f"SIGRTMIN = {int(signal.SIGRTMIN)} to SIGRTMAX")
     assert out.line("numbers not usable here:").endswith(
         f"{len(signal.valid_signals())} valid signals in all")
@@ -256,8 +258,21 @@ def test_cpu_faults_become_signals_but_float_division_does_not(snippet):
         "returned inf, FE_DIVBYZERO flag set: True, no signal")
     assert out.line("the same after feenableexcept(FE_DIVBYZERO):") == "killed by SIGFPE"
     assert out.line("integer division by zero in Python:").startswith("ZeroDivisionError")
+    # x86-64 allows a misaligned load: bytes 1..8 of the buffer come back, little-endian, no SIGBUS.
+    assert out.line("reading 8 bytes at an odd address through ctypes:") == (
+        "returned 0x807060504030201 (address % 8 = 1), exited with status 0")
+    # Of the overflows, only INT_MIN / -1 traps; -INT_MIN wraps around to INT_MIN.
+    assert out.line("integer overflow INT_MIN / -1 in C (glibc div()):") == "killed by SIGFPE"
+    assert out.line("integer overflow -INT_MIN in C (glibc abs()):") == (
+        "returned -2147483648, exited with status 0")
     children = ev.children()
-    assert [ended(ev, c) for c in children] == ["SIGSEGV", "SIGBUS", "SIGFPE", "SIGFPE"]
+    assert [ended(ev, c) for c in children] == [
+        "SIGSEGV", "SIGBUS", "exited 0", "SIGFPE", "SIGFPE", "exited 0", "SIGFPE"]
+    # The children that survived reported their result through a pipe; the others wrote nothing.
+    reported = {c: [w.data for w in ev.writes(pid=c)] for c in children}
+    assert reported[children[2]] == ["b'0x807060504030201 (address % 8 = 1)'"]
+    assert reported[children[5]] == ["b'-2147483648'"]
+    assert all(not reported[c] for i, c in enumerate(children) if i not in (2, 5))
     assert not sent(ev)  # the CPU raised them, nobody called kill()
 
 
@@ -344,9 +359,24 @@ def test_alarm_returns_the_seconds_left_and_shares_itimer_real(snippet):
     assert out.line("alarm(0) returns") == "2 and cancels it"
     assert out.line("now the timer is off:") == "True"
     assert out.line("child waiting with an alarm set: killed by") == "SIGALRM"
-    assert [e.result for e in ev.calls("signal.alarm", pid=ev.main)] == [0, 5, 2]
-    (child,) = ev.children()
-    assert ev.calls("signal.setitimer", pid=child) and ended(ev, child) == "SIGALRM"
+    # alarm() takes whole seconds; of a 0.4 s setitimer it reports 1, not 0.
+    assert out.line("alarm(0.4):").startswith("TypeError")
+    assert out.line("alarm(0) after setitimer(ITIMER_REAL, 0.4) returns") == "1 (rounded up, not 0)"
+    alarms = ev.calls("signal.alarm", pid=ev.main)
+    assert [e.result for e in alarms if e.ok] == [0, 5, 2, 1]
+    assert alarms.failed("TypeError").where(seconds=0.4)
+    assert ev.calls("signal.setitimer", pid=ev.main).where(which="ITIMER_REAL", seconds=0.4)
+    # A zombie: its timer was due long before, yet it had nothing pending and had simply exited 0.
+    assert out.line("a child that set a 0.05 s timer and exited, 0.2 s later:") == (
+        "Z (zombie), SIGALRM pending: False")
+    assert out.line("the zombie reaped: exit status") == "0"
+    killed, zombie = ev.children()
+    assert ev.calls("signal.setitimer", pid=killed) and ended(ev, killed) == "SIGALRM"
+    assert ev.calls("signal.setitimer", pid=zombie).where(which="ITIMER_REAL", seconds=0.05)
+    peeked = ev.calls("os.waitid", pid=ev.main).one()
+    assert "WNOWAIT" in peeked.args["options"] and peeked.result["pid"] == zombie
+    assert ev.index(peeked) < ev.index(ev.calls("os.waitpid").where(pid=zombie).one())
+    assert ended(ev, zombie) == "exited 0"
     assert not sent(ev)
 
 
@@ -373,7 +403,24 @@ def test_periodic_timer_ticks_and_cpu_timers_stand_still_while_waiting(snippet):
                                         f"True; expired after CPU work: {sig}")
     waited = [e.result for e in ev.calls("signal.sigwait")]
     assert waited == ["SIGALRM"] * 5 + ["SIGVTALRM", "SIGPROF"]
-    assert not sent(ev)
+    # A stopped child: ITIMER_REAL expired during the stop and acted at SIGCONT; ITIMER_VIRTUAL
+    # did not move.
+    assert out.line("a child stopped with ITIMER_REAL 0.5 s, ITIMER_VIRTUAL 5 s:") == (
+        "T (stopped), pending ['SIGALRM']")
+    assert out.line("  after SIGCONT, the child's handler ran for:") == (
+        "['SIGALRM']; its ITIMER_VIRTUAL moved less than 0.05 s: True")
+    (child,) = ev.children()
+    timers = ev.calls("signal.setitimer", pid=child)
+    assert [(e.args["which"], e.args["seconds"]) for e in timers] == [
+        ("ITIMER_VIRTUAL", 5), ("ITIMER_REAL", 0.5)]
+    assert sent(ev, sender=child) == [(child, child, "SIGSTOP")]
+    assert stops(ev, child) == ["SIGSTOP"]
+    assert sent(ev, sender=ev.main) == [(ev.main, child, "SIGCONT")]
+    (report,) = ev.writes(pid=child)
+    handled, moved = report.data[2:-1].split(";")  # b'...': what the child found after SIGCONT
+    assert handled == "['SIGALRM']" and float(moved) < 0.05
+    assert ended(ev, child) == "exited 0"
+    assert not sent(ev, signal="SIGALRM")  # the timers sent them, not kill()
 
 
 def test_printing_costs_more_than_counting(snippet):
@@ -439,8 +486,24 @@ def test_standard_signals_merge_realtime_signals_queue_python_handlers_coalesce(
     assert out.line("delivery order:") == str(["SIGUSR1"] + ["SIGRTMIN"] * 5)
     assert out.line("5 x SIGRTMIN to a Python handler:") == "1 call(s)"
     assert len(sent(ev, signal="SIGUSR1")) == 5 and len(sent(ev, signal="SIGRTMIN")) == 10
-    taken = [e.result["signal"] for e in ev.calls("signal.sigtimedwait") if e.result]
+    taken = [e.result["signal"] for e in ev.calls("signal.sigtimedwait", pid=ev.main) if e.result]
     assert taken == ["SIGUSR1"] + ["SIGRTMIN"] * 5
+    # sigqueue(): each SIGRTMIN kept its own value and came with si_code SI_QUEUE (-1);
+    # Python's struct_siginfo shows the code but has no si_value.
+    assert out.line("sigqueue() of SIGRTMIN to a child, 3 times, with the values") == (
+        "100, 200, 300:")
+    assert out.line("  the first two, taken in C, (si_code, si_value):") == (
+        "[(-1, 100), (-1, 200)]; SI_QUEUE is -1")
+    assert out.line("  the third, taken by signal.sigtimedwait:") == (
+        "si_code -1, si_pid is ours: True, has si_value: False, si_status: 300")
+    (child,) = ev.children()
+    assert not sent(ev, target=child)  # no kill(): they came by sigqueue(), outside os.kill
+    third = ev.calls("signal.sigtimedwait", pid=child).one()
+    assert third.result == {"signal": "SIGRTMIN", "pid": ev.main, "uid": third.result["uid"],
+                            "code": -1}
+    (report,) = ev.writes(pid=child)
+    assert report.data == f"b'[(-1, 100), (-1, 200)];-1;{ev.main};False;300'"
+    assert ended(ev, child) == "exited 0"
 
 
 def test_mask_and_ignored_signals_survive_fork_and_exec_handlers_and_timers_do_not(snippet):

@@ -8,7 +8,7 @@ import sys
 import threading
 
 
-def child(mode: str) -> None:
+def child(mode: str, done_r: int) -> None:
     """Runs on a new pseudo-terminal; waits for the key and says what happened."""
     if mode == "a handler":
         signal.signal(signal.SIGINT, lambda signum, frame: print("SAID handler ran", flush=True))
@@ -22,6 +22,10 @@ def child(mode: str) -> None:
         print("SAID pause() returned, the program goes on", flush=True)
     except KeyboardInterrupt:
         print("SAID KeyboardInterrupt raised in pause()", flush=True)
+    # Stay until the parent has read it all: output written just before the terminal's last
+    # holder exits can be lost (the reader gets EIO instead).
+    print("END", flush=True)
+    os.read(done_r, 1)
     os._exit(0)
 
 
@@ -34,9 +38,9 @@ def blocked_in_pause(pid: int) -> bool:
 
 
 def terminal_output(master: int) -> bytes:
-    """Everything the terminal shows until the child has gone."""
+    """What the terminal shows until the child says END, or has gone (killed)."""
     data = b""
-    while True:
+    while b"END" not in data:
         try:
             chunk = os.read(master, 1024)
         except OSError:  # EIO: the child has gone, the terminal is closed
@@ -44,13 +48,15 @@ def terminal_output(master: int) -> bytes:
         if not chunk:
             return data
         data += chunk
+    return data
 
 
 for mode in ("Python's default", "a handler", "SIG_DFL"):
     sys.stdout.flush()
+    done_r, done_w = os.pipe()
     pid, master = pty.fork()  # the child leads a session; it is the terminal's foreground
     if pid == 0:
-        child(mode)
+        child(mode, done_r)
     seen = b""
     while b"READY" not in seen:
         seen += os.read(master, 1024)
@@ -59,8 +65,10 @@ for mode in ("Python's default", "a handler", "SIG_DFL"):
         wait.wait(0.001)
     os.write(master, b"\x03")  # Ctrl+C, as typed
     seen += terminal_output(master)
+    os.write(done_w, b"!")
     _, status = os.waitpid(pid, 0)
-    os.close(master)
+    for fd in (master, done_r, done_w):
+        os.close(fd)
     said = [line.split("SAID ", 1)[1] for line in seen.decode().splitlines() if "SAID " in line]
     how = (f"killed by {signal.Signals(os.WTERMSIG(status)).name}" if os.WIFSIGNALED(status)
            else f"exited with status {os.WEXITSTATUS(status)}")

@@ -1,4 +1,5 @@
-"""CPU faults become signals: SIGSEGV, SIGBUS, SIGFPE; a float division by zero does not trap."""
+"""CPU faults become signals: SIGSEGV, SIGBUS, SIGFPE; a misaligned read, most overflows and a
+float division by zero do not trap."""
 
 import ctypes
 import faulthandler
@@ -15,20 +16,28 @@ libm.pow.argtypes = [ctypes.c_double, ctypes.c_double]
 FE_DIVBYZERO = 0x04  # from <fenv.h> on x86-64
 FE_ALL_EXCEPT = 0x3D
 PR_SET_DUMPABLE = 4
+INT_MIN = -(2**31)  # the smallest C int
 
 
 def in_child(fault) -> str:
-    """Run fault() in a child and say how the child ended."""
+    """Run fault() in a child; say what it returned, if it got that far, and how the child ended."""
+    r, w = os.pipe()
     pid = os.fork()
     if pid == 0:
+        os.close(r)
         libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  # no core dump, whatever core_pattern says
         faulthandler.disable()
-        fault()
+        result = fault()
+        if result is not None:
+            os.write(w, result.encode())
         os._exit(0)
+    os.close(w)
+    returned = os.read(r, 100).decode()  # "" if the child died first
+    os.close(r)
     _, status = os.waitpid(pid, 0)
     if os.WIFSIGNALED(status):
         return f"killed by {signal.Signals(os.WTERMSIG(status)).name}"
-    return f"exited with status {os.WEXITSTATUS(status)}"
+    return f"returned {returned}, exited with status {os.WEXITSTATUS(status)}"
 
 
 def read_address_zero():
@@ -43,8 +52,22 @@ def touch_truncated_mapping():
         m[0]
 
 
+def read_at_odd_address() -> str:
+    data = ctypes.create_string_buffer(bytes(range(16)))
+    value = ctypes.c_uint64.from_buffer(data, 1).value  # one 8-byte load from address + 1
+    return f"{value:#x} (address % 8 = {(ctypes.addressof(data) + 1) % 8})"
+
+
 def integer_division_in_c():
     libc.div(1, 0)  # glibc's div() divides two ints with the CPU's integer division
+
+
+def overflowing_division_in_c():
+    libc.div(INT_MIN, -1)  # the quotient, 2**31, does not fit in an int
+
+
+def overflowing_negation_in_c() -> str:
+    return str(libc.abs(INT_MIN))  # -INT_MIN does not fit in an int either
 
 
 def float_division_trapped():
@@ -55,7 +78,10 @@ def float_division_trapped():
 print(f"machine: {platform.machine()}")
 print(f"reading address 0 through ctypes: {in_child(read_address_zero)}")
 print(f"touching a mapped page past the end of its file: {in_child(touch_truncated_mapping)}")
+print(f"reading 8 bytes at an odd address through ctypes: {in_child(read_at_odd_address)}")
 print(f"integer division 1 / 0 in C (glibc div()): {in_child(integer_division_in_c)}")
+print(f"integer overflow INT_MIN / -1 in C (glibc div()): {in_child(overflowing_division_in_c)}")
+print(f"integer overflow -INT_MIN in C (glibc abs()): {in_child(overflowing_negation_in_c)}")
 
 libm.feclearexcept(FE_ALL_EXCEPT)
 result = libm.pow(0.0, -1.0)  # glibc computes this pole error as 1.0 / 0.0

@@ -18,19 +18,22 @@ print(f"sleep's wait status: returncode {sleeper.wait()} (killed by signal 9)")
 
 # stty -a needs a terminal: run it on a new pseudo-terminal and read what it printed.
 sys.stdout.flush()
+done_r, done_w = os.pipe()
 pid, master = pty.fork()
 if pid == 0:
-    os.execvp("stty", ["stty", "-a"])
+    subprocess.run(["stty", "-a"])
+    # Stay until it has all been read: output written just before the terminal's last holder
+    # exits can be lost (the reader gets EIO instead).
+    os.write(1, b"\0")
+    os.read(done_r, 1)
+    os._exit(0)
 output = b""
-while True:
-    try:
-        chunk = os.read(master, 4096)
-    except OSError:  # EIO once stty has exited
-        break
-    if not chunk:
-        break
-    output += chunk
+while not output.endswith(b"\0"):
+    output += os.read(master, 4096)
+os.write(done_w, b"!")
 os.waitpid(pid, 0)
-os.close(master)
+for fd in (master, done_r, done_w):
+    os.close(fd)
+output = output[:-1]
 print("$ stty -a    (on a new pseudo-terminal)")
 print(output.decode().replace("\r\n", "\n").rstrip())

@@ -20,7 +20,7 @@ def read_line_after(fd: int, marker: bytes) -> str:
     return data.split(marker, 1)[1].split(b"\n", 1)[0].decode().strip()
 
 
-def session_leader() -> None:
+def session_leader(done_r: int) -> None:
     """Runs on the pty, like a shell: starts a job in its own group and makes it the foreground."""
     signal.signal(signal.SIGTTOU, signal.SIG_IGN)  # needed to hand the terminal over
     ready_r, ready_w = os.pipe()
@@ -47,17 +47,23 @@ def session_leader() -> None:
         print(f"RESULT killed by {signal.Signals(os.WTERMSIG(status)).name}", flush=True)
     else:
         print(f"RESULT exited with status {os.WEXITSTATUS(status)}", flush=True)
+    # Stay until the result has been read: output written just before the terminal's last
+    # holder exits can be lost (the reader gets EIO instead).
+    os.read(done_r, 1)
     os._exit(0)
 
 
 for name, key in KEYS:
     sys.stdout.flush()
+    done_r, done_w = os.pipe()
     pid, master = pty.fork()  # the child gets a new session with the pty as its terminal
     if pid == 0:
-        session_leader()
+        session_leader(done_r)
     read_line_after(master, b"READY")
     os.write(master, key)  # as if typed on the keyboard
     result = read_line_after(master, b"RESULT")
+    os.write(done_w, b"!")
     os.waitpid(pid, 0)
-    os.close(master)
+    for fd in (master, done_r, done_w):
+        os.close(fd)
     print(f"{name:7} -> foreground job {result}")

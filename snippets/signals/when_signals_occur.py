@@ -27,17 +27,23 @@ def ended(status: int) -> str:
 def on_terminal(session) -> str:
     """Run session() as the leader of a new pty session; return the line it prints after RESULT."""
     sys.stdout.flush()
+    done_r, done_w = os.pipe()
     pid, master = pty.fork()
     if pid == 0:
         session(master)
+        # Stay until the result has been read: output written just before the terminal's last
+        # holder exits can be lost (the reader gets EIO instead).
+        os.read(done_r, 1)
         os._exit(0)
     data = b""
     while b"RESULT" not in data or not data.split(b"RESULT", 1)[1].endswith(b"\n"):
         data += os.read(master, 1024)
         if data.endswith(b"READY\r\n"):  # the child waits for SIGWINCH: resize the terminal
             fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
+    os.write(done_w, b"!")
     os.waitpid(pid, 0)
-    os.close(master)
+    for fd in (master, done_r, done_w):
+        os.close(fd)
     return data.split(b"RESULT", 1)[1].decode().strip()
 
 
