@@ -45,6 +45,11 @@ def pytest_addoption(parser):
                           "publishes (default), fresh runs, or fakes that only print")
 
 
+def pytest_configure(config):
+    # pytest-xdist's own marker, declared here too for runs with -p no:xdist (strict markers).
+    config.addinivalue_line("markers", "xdist_group(name): tests that run in one worker")
+
+
 class Output:
     """What a snippet printed and did, with helpers that make assertions read like the page."""
 

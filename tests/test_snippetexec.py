@@ -486,6 +486,29 @@ def test_labels_follow_the_edition_language(site):
     assert "自己运行：" in site.html("one", "zh") and "下载" in site.html("one", "zh")
 
 
+def test_an_incremental_build_writes_the_same_search_index_as_a_clean_one(tmp_path):
+    def site_with(root: Path, two: str) -> Site:
+        site = Site(root)
+        site.raw_page("glossary", "# Glossary\n\n```{glossary}\npipe\n  A one-way channel.\n"
+                                  "\nsignal\n  A notification.\n```\n")
+        site.raw_page("one", "# One\n\nA {term}`pipe` and a {term}`signal`.\n")
+        site.raw_page("two", two)
+        return site
+
+    def index(site: Site) -> dict:
+        assert (result := site.build()).returncode == 0, result.stderr
+        text = (site.root / "html" / "en" / "searchindex.js").read_text(encoding="utf-8")
+        return json.loads(text[text.index("(") + 1:text.rindex(")")])
+
+    changed = "# Page two\n\nSomething new.\n"
+    site = site_with(tmp_path / "incremental", "# Page two\n")
+    assert set(index(site)["indexentries"]) == {"pipe", "signal"}  # the glossary's terms
+    site.raw_page("two", changed)  # only two.md changes: the other pages are not written again
+    again = index(site)
+    assert again == index(site_with(tmp_path / "clean", changed))
+    assert set(again["indexentries"]) == {"pipe", "signal"}
+
+
 # --- the published runs: the tests check what the pages show --------------------------------------
 
 # One test file per chapter (snippets/<chapter>/ and tests/test_<chapter>.py), and the panels'.

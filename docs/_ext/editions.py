@@ -538,7 +538,52 @@ FAVICON_DATA_URL = ("data:image/svg+xml," + quote(re.sub(r"\s+", " ", FAVICON.re
                                                    safe="/=:',;")) if FAVICON.is_file() else ""
 
 
+# --- search: an incremental build keeps the whole index -------------------------------------------
+
+def _keep_search_index_whole() -> None:
+    """Sphinx 9 pickles the environment before it writes the pages, and its search index keeps
+    the index entries (the glossary's terms, found by search) in the environment: an incremental
+    build lost those of every page it did not write again (the zh index went from 152 entries to
+    1). The previous searchindex.js has them: they are read back with the rest. And a word no page
+    contains any more is dropped instead of lingering with no page."""
+    from sphinx.search import IndexBuilder
+
+    if getattr(IndexBuilder, "_whole_on_rebuild", False):
+        return
+    load, prune = IndexBuilder.load, IndexBuilder.prune
+
+    class _Read:
+        def __init__(self, frozen):
+            self.frozen = frozen
+
+        def load(self, _stream):
+            return self.frozen
+
+    def load_whole(self, stream, format):
+        frozen = (self.formats[format] if isinstance(format, str) else format).load(stream)
+        load(self, stream, _Read(frozen))
+        docnames = frozen["docnames"]
+        self._index_entries.clear()
+        for entry, places in frozen.get("indexentries", {}).items():
+            for doc, entry_id, main in places:
+                self._index_entries.setdefault(docnames[doc], []).append(
+                    (entry, entry_id, "main" if main else ""))
+
+    def prune_whole(self, docnames):
+        docnames = set(docnames)
+        prune(self, docnames)
+        for doc in [d for d in self._index_entries if d not in docnames]:
+            del self._index_entries[doc]
+        for mapping in (self._mapping, self._title_mapping):
+            for word in [w for w, pages in mapping.items() if not pages]:
+                del mapping[word]
+
+    IndexBuilder.load, IndexBuilder.prune = load_whole, prune_whole
+    IndexBuilder._whole_on_rebuild = True
+
+
 def setup(app):
+    _keep_search_index_whole()
     app.add_config_value("site_url", "http://localhost:8000/", "html", types=frozenset({str}))
     app.connect("config-inited", configure)
     app.connect("html-page-context", page_context, priority=600)  # after furo's
