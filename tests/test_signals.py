@@ -7,6 +7,7 @@ only printed the published output would fail every test here.
 
 from __future__ import annotations
 
+import ctypes
 import re
 import signal
 
@@ -228,23 +229,43 @@ def test_orphaned_groups_discard_terminal_stop_signals(snippet):
         assert stopped == (not made_session or signal_sent == "SIGSTOP")
 
 
-def test_sighup_on_hang_up_and_on_session_leader_exit_nohup_immune(snippet):
+def test_sighup_on_hang_up_and_on_session_leader_exit_to_the_foreground_job_only(snippet):
     out = snippet("signals/hangup.py")
     ev = out.events
     assert out.line("terminal closed: its session leader was") == "killed by SIGHUP"
     assert out.line("under nohup, SIGHUP is ignored:") == "True"
+    assert out.line("background job:") == (
+        "same session True, own process group True, terminal's foreground False")
     assert out.line("session leader") == "exited with status 0"
     assert out.line("the job's nohup process answers:") == "'alive nohup'"
+    assert out.line("the background job answers:") == "'alive background'"
     assert out.line("the job's plain process:") == "killed by SIGHUP"
     assert out.line("the job's nohup process:") == "exited with status 0"
+    assert out.line("the background job:") == "exited with status 0"
     first, leader = [e.result for e in ev.calls("os.forkpty", pid=ev.main)]
     assert ended(ev, first) == "SIGHUP" and ended(ev, leader) == "exited 0"
     assert not sent(ev, signal="SIGHUP")  # the kernel sent every SIGHUP
-    job = [p for p, parent in ev.processes().items() if parent == leader]
-    assert len(job) == 2
-    assert any(e.args["argv"][0] == "nohup" for j in job for e in ev.execs(j))
-    # The orphaned job became our child (subreaper): we waited for both of its processes.
-    assert sorted(ended(ev, p) for p in job) == ["SIGHUP", "exited 0"]
+    jobs = [p for p, parent in ev.processes().items() if parent == leader]
+    assert len(jobs) == 3
+    assert any(e.args["argv"][0] == "nohup" for j in jobs for e in ev.execs(j))
+    # The orphaned jobs became our children (subreaper): we waited for all three processes.
+    assert sorted(ended(ev, p) for p in jobs) == ["SIGHUP", "exited 0", "exited 0"]
+    # The background job: its own process group, SIGHUP at its default action, still alive
+    # (it wrote its answer) after the session leader had exited and been reaped, and no one
+    # signalled it; it exited normally when told to.
+    (background,) = [j for j in jobs
+                     if any(w.data == "b'alive background\\n'" for w in ev.writes(pid=j))]
+    assert ev.calls("os.setpgid", pid=background).where(pid=0, pgid=0).succeeded()
+    assert ev.calls("os.setpgid", pid=leader).where(pid=background, pgid=background).succeeded()
+    (killed,) = [j for j in jobs if ended(ev, j) == "SIGHUP"]  # the foreground job's group
+    assert ev.calls("os.setpgid", pid=leader).where(pid=killed, pgid=killed).succeeded()
+    assert any(e.args["signal"] == "SIGHUP" and e.args["handler"] == "SIG_DFL"
+               for e in ev.calls("signal.signal", pid=background))
+    leader_reaped = ev.index(ev.waits(leader)[-1])
+    answer = [w for w in ev.writes(pid=background) if "alive" in w.data]
+    assert len(answer) == 1 and ev.index(answer[0]) > leader_reaped
+    assert ev.index(ev.waits(background)[-1]) > ev.index(answer[0])
+    assert not sent(ev, target=background) and not sent(ev, target=-background)
 
 
 def test_cpu_faults_become_signals_but_float_division_does_not(snippet):
@@ -440,6 +461,36 @@ def test_printing_costs_more_than_counting(snippet):
 
 
 # --- signals/masks -----------------------------------------------------------------------------
+
+def test_glibc_sigset_t_is_1024_bits_the_kernel_mask_64(snippet):
+    out = snippet("signals/sigset_width.py")
+    ev = out.events
+    assert out.line("bytes of one sigset_t, as posix_spawnattr_getsigmask() copies it:") == "128"
+    assert out.line("bytes sigemptyset() zeroed in a buffer of 0xFF bytes:") == "8"
+    assert out.line("signals sigfillset() set in a zeroed buffer:") == "1 to 64 except 32, 33"
+    assert out.line("sigaddset(set, 65):") == "-1, errno EINVAL"
+    # The same measurement of sizeof(sigset_t), made here with the same C library.
+    libc = ctypes.CDLL(None)
+    attr = ctypes.create_string_buffer(1024)
+    copied = ctypes.create_string_buffer(b"\xff" * 256, 256)
+    libc.posix_spawnattr_init(attr)
+    libc.posix_spawnattr_setsigmask(attr, ctypes.create_string_buffer(256))
+    libc.posix_spawnattr_getsigmask(attr, copied)
+    assert copied.raw.count(0) == 128
+    # The kernel's mask: the bits of exactly the signals the snippet blocked, 64 of them in all.
+    assert int(signal.SIGRTMAX) == 64
+    blocked = out.line("SigBlk with SIGUSR1 (10) and SIGRTMAX (64) blocked:")
+    assert out.line("SigBlk's width:") == "16 hex digits, 64 bits" and len(blocked) == 16
+    setmask = ev.calls("signal.pthread_sigmask").where(how="SIG_SETMASK")
+    assert len(setmask) == 2, ev  # the snippet set the mask, then restored it
+    assert setmask[0].args["signals"] == ["SIGRTMAX", "SIGUSR1"]
+    assert setmask[1].args["signals"] == setmask[0].result
+    assert int(blocked, 16) == sum(1 << (int(getattr(signal, name)) - 1)
+                                   for name in setmask[0].args["signals"])
+    assert out.line("blocking signal 65 from Python:").startswith("ValueError:")
+    refused = ev.calls("signal.pthread_sigmask").failed("ValueError")
+    assert [e.args["signals"] for e in refused] == [["65"]]
+
 
 def test_pending_set_is_a_set_and_ignoring_discards_pending_signals(snippet):
     out = snippet("signals/pending_set.py")

@@ -1,4 +1,4 @@
-"""SIGHUP: a terminal hung up, and a session leader that exits; nohup makes a job immune."""
+"""SIGHUP: a terminal hangs up; a session leader exits (foreground job only); nohup is immune."""
 
 import ctypes
 import os
@@ -36,12 +36,13 @@ read_until(master, b"READY")
 os.close(master)  # like closing the terminal window
 print(f"terminal closed: its session leader was {ended(os.waitpid(pid, 0)[1])}")
 
-# 2. The session leader exits while a job is in the foreground.
+# 2. The session leader exits while one job is in the foreground and another in the background.
 # Orphans of our descendants become our children, so that we can wait for them.
 ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 report_r, report_w = os.pipe()
 ping_plain_r, ping_plain_w = os.pipe()
 ping_nohup_r, ping_nohup_w = os.pipe()
+ping_background_r, ping_background_w = os.pipe()
 leave_r, leave_w = os.pipe()
 NOHUP_JOB = ("import os, signal; "
              "ignored = signal.getsignal(signal.SIGHUP) == signal.SIG_IGN; "
@@ -72,30 +73,50 @@ if leader == 0:  # the session leader, like a shell on that terminal
     except PermissionError:
         pass  # EACCES: it has already done so and started nohup
     os.tcsetpgrp(0, plain)  # the job is the terminal's foreground process group
+    background = os.fork()
+    if background == 0:  # a second job, in the background: running, never stopped
+        os.setpgid(0, 0)
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+        facts = (f"{os.getsid(0) == os.getsid(plain)} {os.getpgrp() != os.getpgid(plain)} "
+                 f"{os.tcgetpgrp(0) == os.getpgrp()}")
+        os.write(report_w, f"ready background {os.getpid()} {facts}\n".encode())
+        os.read(ping_background_r, 1)
+        os.write(report_w, b"alive background\n")
+        os.read(ping_background_r, 1)  # until told to exit
+        os._exit(0)
+    os.setpgid(background, background)
     os.read(leave_r, 1)
     os._exit(0)  # the session leader exits: its foreground job gets SIGHUP
 
-for fd in (report_w, ping_plain_r, ping_nohup_r, leave_r):
+for fd in (report_w, ping_plain_r, ping_nohup_r, ping_background_r, leave_r):
     os.close(fd)
 reports = os.fdopen(report_r)
 pids = {}
 try:
-    for _ in range(2):
+    facts = {}
+    for _ in range(3):  # in whatever order they start
         words = reports.readline().split()
         pids[words[1]] = int(words[2])
-        if words[1] == "nohup":
-            print(f"under nohup, SIGHUP is ignored: {words[3]}")
+        facts[words[1]] = words[3:]
+    print(f"under nohup, SIGHUP is ignored: {facts['nohup'][0]}")
+    same_session, own_group, foreground = facts["background"]
+    print(f"background job: same session {same_session}, own process group {own_group}, "
+          f"terminal's foreground {foreground}")
     os.write(leave_w, b"!")
     print(f"session leader {ended(os.waitpid(leader, 0)[1])}")
     # The hang-up was sent while the leader exited, before it could be waited for.
     os.write(ping_nohup_w, b"?")
     print(f"the job's nohup process answers: {reports.readline().strip()!r}")
+    os.write(ping_background_w, b"?")
+    print(f"the background job answers: {reports.readline().strip()!r}")
     for name in ("plain", "nohup"):
         print(f"the job's {name} process: {ended(os.waitpid(pids.pop(name), 0)[1])}")
+    os.write(ping_background_w, b"!")  # now it may exit
+    print(f"the background job: {ended(os.waitpid(pids.pop('background'), 0)[1])}")
 finally:
     for pid in pids.values():  # only if something failed: nothing may outlive the snippet
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
-    for fd in (master, ping_plain_w, ping_nohup_w, leave_w):
+    for fd in (master, ping_plain_w, ping_nohup_w, ping_background_w, leave_w):
         os.close(fd)
     reports.close()
