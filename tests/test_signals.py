@@ -8,6 +8,7 @@ only printed the published output would fail every test here.
 from __future__ import annotations
 
 import ctypes
+import os
 import re
 import signal
 
@@ -26,6 +27,12 @@ def ended(ev, pid):
 def sent(ev, **match):
     """Signals sent that succeeded, as (sender, target, name) tuples."""
     return [(s.sender, s.target, s.signal) for s in ev.signals_sent(**match) if not s.error]
+
+
+def of(ev, pid, ppid):
+    """The events of the process ``pid`` whose parent is ``ppid``: a pid alone is ambiguous when
+    a snippet makes a PID namespace (pids start again at 1 inside it)."""
+    return type(ev)(e for e in ev if e.pid == pid and e.ppid == ppid)
 
 
 def stops(ev, pid):
@@ -314,6 +321,88 @@ def test_kill_reaches_one_process_the_own_group_or_a_named_group(snippet):
         got = [e.result["signal"] for e in ev.calls("signal.sigtimedwait", pid=pid) if e.result]
         assert got == (["SIGUSR1", "SIGUSR2", "SIGTERM"] if pid == leader
                        else ["SIGUSR2", "SIGTERM"])
+
+
+def test_kill_minus_one_in_a_pid_namespace_spares_only_init_and_the_sender(snippet):
+    out = snippet("signals/kill_minus_one_in_a_namespace.py")
+    ev = out.events
+    main = ev.main
+    # Inside the new namespace pids start again at 1 and may equal pids outside (in the build's
+    # sandbox the snippet's main is pid 2, like the first waiting process): select by (pid, ppid).
+    main_ppid = ev.one("start").ppid
+    by_main = of(ev, main, main_ppid)
+    bystander, *rest = [e.result for e in ev.calls("os.fork", pid=main)]
+    minus_one = ev.calls("os.kill").where(pid=-1)
+    if out.lines[1].startswith("main: cannot make a PID namespace here,"):
+        # No namespace: nothing was sent to -1, no init was made, and the page shows no result.
+        assert not os.environ.get("CI"), "the CI build must show kill(-1) for real\n" + out.text
+        assert not minus_one and not rest and not ev.calls("forked").where(parent=0)
+        assert out.line("main: kill(-1) not shown") == ""
+        assert not [line for line in out.lines if line.startswith(("A:", "sender:"))]
+    else:
+        assert out.line("main: unshare(CLONE_NEWUSER | CLONE_NEWPID) done;") == (
+            "the next child is pid 1 of a new PID namespace")
+        (a_outer,) = rest
+        # A: pid 1 of the new namespace, its parent (main) outside it, so getppid() is 0.
+        a = of(ev, 1, 0)
+        assert a.one("forked").args == {"parent": 0}
+        waiting = [e.result for e in a.calls("os.fork")]
+        assert waiting == [2, 3, 4, 5]
+        *waiting, sender = waiting
+        # The one kill(-1): made by the fourth child of A, in the namespace (its ppid is 1).
+        (kill,) = minus_one
+        assert (kill.pid, kill.ppid, kill.args["signal"]) == (sender, 1, "SIGTERM")
+        assert kill.ok
+        assert len(ev.calls("os.kill", "os.killpg")) == 1  # no other signal sent by anybody
+        at = ev.index(kill)
+        # Each waiting process unblocked SIGTERM (A's mask, inherited from main, blocked it)
+        # and said it was ready before the kill; none of them got past its read() (main may
+        # have the same (pid, ppid) as the first of them: its own calls are told apart by args).
+        ready_pipe, hold_pipe, _ = [e.obj for e in a.calls("os.pipe")]
+        for pid in waiting:
+            mine = of(ev, pid, 1)
+            (unblock,) = mine.calls("signal.pthread_sigmask").where(how="SIG_UNBLOCK")
+            assert unblock.result == ["SIGTERM"]
+            (ready,) = [e for e in mine.calls("os.write") if e.obj == ready_pipe]
+            assert ev.index(ready) < at and not mine.calls("os._exit")
+        assert not [e for e in ev.calls("os.read") if e.obj == hold_pipe]
+        # A reaped them: the three waiting processes killed by SIGTERM, the sender exited 0.
+        how = {e.result["pid"]: {k: v for k, v in e.result.items() if k != "pid"}
+               for e in a.calls("os.waitpid")}
+        assert how == {**{pid: {"signal": "SIGTERM", "core": False} for pid in waiting},
+                       sender: {"exited": 0}}
+        # Spared: SIGTERM was blocked in A and in the sender, yet pending in neither afterwards.
+        mine = of(ev, sender, 1)
+        assert not mine.calls("signal.pthread_sigmask")  # still A's mask, SIGTERM blocked
+        assert [e.result for e in mine.calls("signal.sigpending")] == [[]]
+        assert [e.result for e in a.calls("signal.sigpending")] == [[]]
+        assert ev.index(a.one("signal.sigpending")) > at
+        # A's report went through a pipe to main, which printed it.
+        (report,) = a.calls("os.write")
+        got = [e for e in by_main.calls("os.read") if e.obj == report.obj and e.result]
+        assert sum(e.result for e in got) == report.result
+        for pid in waiting:
+            assert out.line(f"A: waiting process {pid}:") == "killed by SIGTERM"
+        assert out.line(f"A: sender {sender}:") == "exited 0"
+        assert out.line("sender: pid 5, parent 1; after kill(-1, SIGTERM), pending here:") == "[]"
+        assert out.line("A: init, pending here after kill(-1):") == "[]"
+        assert [e.result for e in by_main.calls("os.waitpid").where(pid=a_outer)] == [
+            {"pid": a_outer, "exited": 0}]
+        assert out.line("main: A (init of the namespace):") == "exited 0"
+        # Main blocked SIGTERM before it made the namespace: the kill(-1) did not reach it.
+        block = by_main.calls("signal.pthread_sigmask").where(how="SIG_BLOCK")
+        assert block and ev.index(block[0]) < at
+        assert [e.result for e in by_main.calls("signal.sigpending")] == [[]]
+        asked = [e for e in by_main.calls("os.write") if e.data == "b'are you there?'"]
+        assert asked and ev.index(asked[0]) > at
+    # The bystander, forked before any namespace, answered after it all and exited 0.
+    theirs = of(ev, bystander, main)
+    assert [e.data for e in theirs.calls("os.read")] == ["b'are you there?'"]
+    assert [e.data for e in theirs.calls("os.write")] == ["b'still here'"]
+    assert [e.result for e in by_main.calls("os.waitpid").where(pid=bystander)] == [
+        {"pid": bystander, "exited": 0}]
+    assert out.line("main: the bystander outside answers") == "'still here', then exited 0"
+    assert out.line("main: pending here:") == "[]"
 
 
 def test_signal_zero_probes_and_another_user_is_refused_except_sigcont(snippet):
