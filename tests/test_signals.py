@@ -477,12 +477,12 @@ def test_alarm_returns_the_seconds_left_and_shares_itimer_real(snippet):
     assert alarms.failed("TypeError").where(seconds=0.4)
     assert ev.calls("signal.setitimer", pid=ev.main).where(which="ITIMER_REAL", seconds=0.4)
     # A zombie: its timer was due long before, yet it had nothing pending and had simply exited 0.
-    assert out.line("a child that set a 0.05 s timer and exited, 0.2 s later:") == (
+    assert out.line("a child that set a 0.5 s timer and exited, 1 s later:") == (
         "Z (zombie), SIGALRM pending: False")
     assert out.line("the zombie reaped: exit status") == "0"
     killed, zombie = ev.children()
     assert ev.calls("signal.setitimer", pid=killed) and ended(ev, killed) == "SIGALRM"
-    assert ev.calls("signal.setitimer", pid=zombie).where(which="ITIMER_REAL", seconds=0.05)
+    assert ev.calls("signal.setitimer", pid=zombie).where(which="ITIMER_REAL", seconds=0.5)
     peeked = ev.calls("os.waitid", pid=ev.main).one()
     assert "WNOWAIT" in peeked.args["options"] and peeked.result["pid"] == zombie
     assert ev.index(peeked) < ev.index(ev.calls("os.waitpid").where(pid=zombie).one())
@@ -854,7 +854,8 @@ def test_a_wnohang_loop_asks_over_and_over_where_one_blocking_wait_asks_once(sni
     assert any(e.call == "observe.limit" and e.args.get("call") == "os.waitpid" for e in ev)
     assert ended(ev, first) == "exited 7"  # the wait that reaped the second was not recorded:
     assert ev.calls("os._exit", pid=second).one().args == {"status": 7}  # it came past the limit
-    assert out.line("WNOHANG loop: child exit status").startswith("7, ")
+    assert out.line("WNOHANG loop: child exit status") == "7"
+    assert int(out.line("WNOHANG loop: calls to waitpid:")) > 1000
 
 def test_sigchld_wakes_the_parent_to_reap_and_reports_stop_and_continue(snippet):
     out = snippet("signals/reap_children.py")

@@ -36,14 +36,14 @@ print(f"child waiting with an alarm set: killed by {signal.Signals(os.WTERMSIG(s
 pid = os.fork()
 if pid == 0:
     signal.signal(signal.SIGALRM, signal.SIG_DFL)
-    signal.setitimer(signal.ITIMER_REAL, 0.05)
-    os._exit(0)  # exits at once, before the timer is due
+    signal.setitimer(signal.ITIMER_REAL, 0.5)
+    os._exit(0)  # exits at once, long before the timer is due
 os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)  # wait for the zombie, leave it there
-select.select([], [], [], 0.2)  # four times longer than the timer had left
+select.select([], [], [], 1.0)  # twice as long as the timer had left
 with open(f"/proc/{pid}/status") as f:
     fields = dict(line.split(":", 1) for line in f.read().splitlines())
 pending = int(fields["ShdPnd"], 16) | int(fields["SigPnd"], 16)
-print(f"a child that set a 0.05 s timer and exited, 0.2 s later: {fields['State'].strip()}, "
+print(f"a child that set a 0.5 s timer and exited, 1 s later: {fields['State'].strip()}, "
       f"SIGALRM pending: {bool(pending & 1 << signal.SIGALRM - 1)}")
 _, status = os.waitpid(pid, 0)
 print(f"the zombie reaped: exit status {os.waitstatus_to_exitcode(status)}")

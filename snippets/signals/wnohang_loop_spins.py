@@ -33,7 +33,8 @@ while True:
     if done == pid:
         break
 busy_cpu, busy_wall = time.process_time() - cpu, time.monotonic() - wall
-print(f"WNOHANG loop: child exit status {os.waitstatus_to_exitcode(status)}, {polls} calls")
+print(f"WNOHANG loop: child exit status {os.waitstatus_to_exitcode(status)}")
+print(f"WNOHANG loop: calls to waitpid: {polls}")
 print(f"WNOHANG loop: time spent waiting: {busy_wall:.3f} s")
 print(f"WNOHANG loop: CPU time used meanwhile: {busy_cpu:.4f} s")
 print(f"WNOHANG loop: more than 1000 calls: {polls > 1000}")
