@@ -64,3 +64,21 @@ def test_snippets_use_the_standard_library_only():
 
 def test_snippet_names_carry_no_ordering_numbers():
     assert [s for s in snippet_files() if re.search(r"(^|/)\d|example\d", s)] == []
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_the_tools_table_and_the_mechanism_chapters_link_both_ways(edition):
+    """Each row of the Tools chapter's closing table names the tool's section and the chapters
+    that explain its mechanism; each of those chapters links forward to that section."""
+    tools = (DOCS / edition / "tools.md").read_text(encoding="utf-8")
+    rows = [line for line in tools.splitlines() if line.startswith("| ") and "{doc}" in line]
+    assert len(rows) >= 10
+    missing = []
+    for row in rows:
+        sections = re.findall(r"\{ref\}`(?:[^`<]*<)?(tools-[\w-]+)>?`", row)
+        chapters = re.findall(r"\{doc\}`([\w/]+)`", row.rsplit("|", 2)[1])
+        assert sections and chapters, row
+        for chapter in chapters:
+            text = (DOCS / edition / f"{chapter}.md").read_text(encoding="utf-8")
+            missing += [f"{chapter}.md -> {s}" for s in sections if f"<{s}>" not in text]
+    assert missing == [], "mechanism chapters that do not link forward to the tools on them"
