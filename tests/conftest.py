@@ -27,7 +27,7 @@ DOCS = ROOT / "docs"
 BUILD = Path(os.environ.get("BUILDDIR") or ROOT / "_build").resolve()  # `make html BUILDDIR=...`
 sys.path.insert(0, str(DOCS / "_ext"))
 
-from snippetexec import runner  # noqa: E402
+from snippetexec import calls, runner  # noqa: E402
 
 try:
     from snippetexec.observe import Events  # noqa: E402
@@ -123,8 +123,10 @@ def snippet(request, tmp_path):
     note("requested")
 
     def get(name: str) -> Output:
-        if mode == "fresh":
-            result = runner.run(runner.Snippet.load(name))
+        if mode == "fresh":  # as the build does: a run, and its Calls made panel
+            loaded = runner.Snippet.load(name)
+            result = runner.run(loaded)
+            calls.record(loaded, result)
         elif mode == "fake":
             result = fake(name, tmp_path)
             note("faked")

@@ -2,6 +2,7 @@
 
 import os
 import subprocess
+import time
 
 
 def list_my_children() -> bytes:
@@ -23,11 +24,27 @@ def list_my_children() -> bytes:
     return b"".join(sorted(lines))
 
 
+def wait_for_command_line(child: subprocess.Popen) -> None:
+    """Popen returns once exec can no longer fail, but the kernel may still be setting up the new
+    program, and until it has, /proc/PID/cmdline is empty: wait until it shows the new one."""
+    expected = b"".join(os.fsencode(arg) + b"\0" for arg in child.args)
+    deadline = time.monotonic() + 10
+    while True:
+        with open(f"/proc/{child.pid}/cmdline", "rb") as f:
+            if f.read() == expected:
+                return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{child.args} never showed its command line")
+        time.sleep(0.001)
+
+
 target = subprocess.Popen(["cat"], stdin=subprocess.PIPE)  # the process we look for
 try:
+    wait_for_command_line(target)
     for pattern in ("cat", "[c]at"):
-        # Popen returns once grep is running, so the listing below includes grep itself.
+        # Once grep's command line is in /proc, the listing below includes grep itself.
         grep = subprocess.Popen(["grep", pattern], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        wait_for_command_line(grep)
         found, _ = grep.communicate(list_my_children())
         print(f"grep {pattern!r} found:")
         for line in found.decode().splitlines():
