@@ -53,10 +53,14 @@ def test_a_shared_store_is_in_the_page_cache_at_once_and_leaves_it_only_at_flush
     stored = dirty("after m[0:5] = b'hello':")
     assert out.line("child: os.read() of the file gives") == "b'hello', exit status 0"
     assert dirty("after the child's read:") == stored  # the reader read memory, not the disk
+    says_no_disk = out.lines[-1].endswith("has no disk behind it: its pages stay dirty, "
+                                          "flush() has nothing to do")
     if on_tmpfs:  # no disk: dirty from the first touch, and flush() changes nothing
         assert dirty("mapped, read b'.....':") == stored == dirty("after m.flush() (msync):")
+        assert says_no_disk
     else:
         assert dirty("mapped, read b'.....':") == 0 == dirty("after m.flush() (msync):")
+        assert not says_no_disk
     ev = out.events
     (m,) = mappings(out)
     assert m.result["shared"] and m.args["file"].endswith("data.bin")
