@@ -211,6 +211,12 @@ def test_every_glossary_term_finds_its_chapter_above_the_glossary(laptop, folder
 def test_glossary_results_read_term_then_definition(laptop):
     page = laptop.open("zh/search.html?q=" + quote("套接字"))
     search_results(page)
+    # Each result's summary comes later than the result (searchtools fetches the page's text).
+    glossary = "ul.search li:has(> a[href^='glossary.html#'])"
+    page.wait_for_function(
+        "sel => { const items = [...document.querySelectorAll(sel)];"
+        " return items.length > 0 && items.every(li => li.querySelector('p.context')); }",
+        arg=glossary, timeout=15000)
     summaries = page.eval_on_selector_all(
         "ul.search li", "items => items.filter(li => li.querySelector('a').getAttribute('href')"
         ".startsWith('glossary.html#')).map(li => li.querySelector('p.context').textContent)")
