@@ -16,7 +16,9 @@ export BUILDDIR
 # One line per edition, "folder language", from the edition table in docs/_ext/editions.py.
 EDITIONS  = $(BIN)/python docs/_ext/editions.py
 SPHINXOPTS ?= -W --keep-going
-JOBS      ?= auto
+# pytest workers: one more than the cores, as several tests mostly wait (time limits, the browser).
+JOBS      ?= $(shell echo $$(( $$(nproc) + 1 )))
+export JOBS
 PORT      ?= 8000
 
 .PHONY: help html test lint serve clean bench linkcheck locale audit pyinventory FORCE

@@ -45,6 +45,13 @@ def pytest_addoption(parser):
                           "publishes (default), fresh runs, or fakes that only print")
 
 
+def pytest_collection_modifyitems(items):
+    """The machinery's tests first: they build small sites and wait for time limits. Run by
+    several workers (make test), the quick tests then fill the end, not one slow build."""
+    slow = ("test_snippetexec.py", "test_containment.py")
+    items.sort(key=lambda item: item.path.name not in slow)  # stable: files keep their order
+
+
 def pytest_configure(config):
     # pytest-xdist's own marker, declared here too for runs with -p no:xdist (strict markers).
     config.addinivalue_line("markers", "xdist_group(name): tests that run in one worker")

@@ -2,8 +2,10 @@
 search box, a phone's viewport.
 
 Playwright for Python drives the system's Chromium (never a browser of its own: nothing is
-downloaded); one browser serves the whole session (per xdist worker), each test gets a fresh
-context. `.ci/run` installs Chromium where it is missing; elsewhere, without it, these tests are
+downloaded); one browser serves the whole session, in one xdist worker, and each test gets a
+fresh page, in a context that lasts the session (a laptop's and a phone's, which the tests leave
+as they found them; the searches and the root page's remembered choice have contexts of their
+own). `.ci/run` installs Chromium where it is missing; elsewhere, without it, these tests are
 skipped with a message saying how to get it.
 """
 
@@ -21,6 +23,9 @@ import pytest
 
 from conftest import BUILD, DOCS
 from editions import EDITIONS, by_folder
+
+# One worker runs them all: one Chromium, while the other workers build and wait.
+pytestmark = pytest.mark.xdist_group("browser")
 
 HTML = BUILD / "html"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -88,21 +93,31 @@ class Tab:
         return self.page
 
 
-def make_tab(browser, server, **options):
-    context = browser.new_context(**options)
+@pytest.fixture(scope="session")
+def contexts(browser):
+    """A laptop and a phone context shared by the tests, which store nothing in them (the root
+    page's remembered choice and the searches, which store their words, get contexts of their
+    own); their HTTP cache spares each test the theme's files."""
+    made = {"laptop": browser.new_context(**LAPTOP), "phone": browser.new_context(**PHONE)}
+    yield made
+    for context in made.values():
+        context.close()
+
+
+def make_tab(context, server):
     tab = Tab(context, server)
     yield tab
-    context.close()
+    tab.page.close()
 
 
 @pytest.fixture
-def laptop(browser, server):
-    yield from make_tab(browser, server, **LAPTOP)
+def laptop(contexts, server):
+    yield from make_tab(contexts["laptop"], server)
 
 
 @pytest.fixture
-def phone(browser, server):
-    yield from make_tab(browser, server, **PHONE)
+def phone(contexts, server):
+    yield from make_tab(contexts["phone"], server)
 
 
 def page_names() -> list[str]:
@@ -116,27 +131,67 @@ FOLDERS = [e.folder for e in EDITIONS]
 # --- every page ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("folder", FOLDERS)
-def test_every_page_loads_without_errors_in_its_language(laptop, folder):
+def test_every_page_loads_without_errors_in_its_language_and_fits_a_phone(phone, folder):
+    misfits = {}
     for name in [*page_names(), "search", "genindex"]:
-        page = laptop.open(f"{folder}/{name}.html")
+        page = phone.open(f"{folder}/{name}.html")
         assert page.get_attribute("html", "lang") == by_folder(folder).hreflang, name
+        if wrong := misfit(page.evaluate(PHONE_CHECKS)):
+            misfits[name] = wrong
     for name in ("index.html", "404.html"):
-        laptop.open(name)
-    assert laptop.problems == []
+        phone.open(name)
+    assert phone.problems == []
+    assert misfits == {}
 
 
 # --- search -------------------------------------------------------------------------------------
 
-def search_by_typing(tab, folder: str, query: str) -> list[str]:
+def search_by_typing(page, query: str) -> list[str]:
     """Type ``query`` into the sidebar's search box, press Enter, return the result links in
     the order shown (page, with its #anchor when the result is a place in a page)."""
-    page = tab.open(f"{folder}/index.html")
     box = page.locator("input.sidebar-search")
     if not box.is_visible():  # a phone: the box is in the drawer
         page.locator("label.nav-overlay-icon").click()
     box.fill(query)
-    box.press("Enter")
+    with page.expect_navigation(wait_until="load"):
+        box.press("Enter")
     return search_results(page)
+
+
+@pytest.fixture(scope="session")
+def searching(browser):
+    """The context the searches run in. A search stores its words for sphinx_highlight.js, which
+    marks them on the next page the context opens: the other tests' pages must not get them."""
+    context = browser.new_context(**LAPTOP)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def search_tab(searching, server):
+    yield from make_tab(searching, server)
+
+
+@pytest.fixture(scope="session")
+def search(searching, server):
+    """``search(folder, query)``: the results and the page's problems, as a reader gets them
+    typing the query on a page of that edition. One tab per edition stays open: each query is
+    typed on the page of the previous one's results (the first, on the edition's home page),
+    and a query asked twice is typed once."""
+    tabs, done = {}, {}
+
+    def run(folder: str, query: str) -> tuple[list[str], list[str]]:
+        if (folder, query) not in done:
+            if folder not in tabs:
+                tabs[folder] = Tab(searching, server)
+                tabs[folder].open(f"{folder}/index.html")
+            tab = tabs[folder]
+            before = len(tab.problems)
+            results = search_by_typing(tab.page, query)
+            done[folder, query] = results, tab.problems[before:]
+        return done[folder, query]
+
+    return run
 
 
 def search_results(page) -> list[str]:
@@ -162,15 +217,16 @@ TAUGHT = [
 
 
 @pytest.mark.parametrize("folder, query, chapter", TAUGHT)
-def test_search_puts_the_chapter_that_teaches_a_term_first(laptop, folder, query, chapter):
-    results = [page_of(href) for href in search_by_typing(laptop, folder, query)]
+def test_search_puts_the_chapter_that_teaches_a_term_first(search, folder, query, chapter):
+    links, problems = search(folder, query)
+    results = [page_of(href) for href in links]
     assert results[0] == chapter, results[:5]
-    assert laptop.problems == []
+    assert problems == []
 
 
-def test_search_finds_every_page_that_contains_a_word(laptop):
+def test_search_finds_every_page_that_contains_a_word(search):
     """非阻塞 occurs in several pages, inside longer phrases: every one of them is found."""
-    results = {page_of(h) for h in search_by_typing(laptop, "zh", "非阻塞")}
+    results = {page_of(h) for h in search("zh", "非阻塞")[0]}
     for path in sorted((DOCS / "zh").rglob("*.md")):
         name = path.relative_to(DOCS / "zh").with_suffix("").as_posix()
         if "非阻塞" in path.read_text(encoding="utf-8"):
@@ -185,7 +241,7 @@ GLOSSARY_RANKS = """(terms) => terms.map((term) => {
 
 
 @pytest.mark.parametrize("folder", FOLDERS)
-def test_every_glossary_term_finds_its_chapter_above_the_glossary(laptop, folder):
+def test_every_glossary_term_finds_its_chapter_above_the_glossary(laptop, search_tab, folder):
     """For every glossary term, in each edition's language: the chapter that teaches it is among
     the first three results and above the glossary."""
     page = laptop.open(f"{folder}/glossary.html")
@@ -194,7 +250,7 @@ def test_every_glossary_term_finds_its_chapter_above_the_glossary(laptop, folder
     chinese = [t for t in terms if re.search("[\u4e00-\u9fff]", t)]
     terms = chinese if folder == "zh" else sorted(set(terms) - set(chinese))
     assert len(terms) > 40  # each edition in its own language
-    page = laptop.open(f"{folder}/search.html")
+    page = search_tab.open(f"{folder}/search.html")
     page.wait_for_function("() => Search._index !== null", timeout=15000)
     wrong = []
     for term, chapter, shown in page.evaluate(GLOSSARY_RANKS, terms):
@@ -208,8 +264,8 @@ def test_every_glossary_term_finds_its_chapter_above_the_glossary(laptop, folder
     assert wrong == [], "\n".join(map(str, wrong))
 
 
-def test_glossary_results_read_term_then_definition(laptop):
-    page = laptop.open("zh/search.html?q=" + quote("套接字"))
+def test_glossary_results_read_term_then_definition(search_tab):
+    page = search_tab.open("zh/search.html?q=" + quote("套接字"))
     search_results(page)
     # Each result's summary comes later than the result (searchtools fetches the page's text).
     glossary = "ul.search li:has(> a[href^='glossary.html#'])"
@@ -324,16 +380,20 @@ PHONE_CHECKS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("folder", FOLDERS)
-@pytest.mark.parametrize("name", ["pipes", "choosing", "snippet-runs", "mmap", "index"])
-def test_phone_pages_fit_the_screen(phone, folder, name):
-    page = phone.open(f"{folder}/{name}.html")
-    found = page.evaluate(PHONE_CHECKS)
-    assert found["pageWidth"] <= 390
-    assert found["wideBlocks"] == 0, "code or output that scrolls sideways"
+def misfit(found: dict) -> list[str]:
+    """What of a page does not fit a phone's screen (PHONE_CHECKS' findings)."""
+    wrong = []
+    if found["pageWidth"] > 390:
+        wrong.append(f"the page is {found['pageWidth']} px wide")
+    if found["wideBlocks"]:
+        wrong.append(f"{found['wideBlocks']} blocks of code or output scroll sideways")
     # Diagram text is drawn at 13-14 px: at 80 % or more it stays 11 px or larger.
-    assert all(scale >= 0.8 for scale in found["diagramScales"]), found["diagramScales"]
-    assert found["cellsOutside"] == 0 and found["cellsUnlabelled"] == 0
+    if small := [scale for scale in found["diagramScales"] if scale < 0.8]:
+        wrong.append(f"diagrams shrunk to {small}")
+    if found["cellsOutside"] or found["cellsUnlabelled"]:
+        wrong.append(f"{found['cellsOutside']} table cells outside the screen, "
+                     f"{found['cellsUnlabelled']} without their column's name")
+    return wrong
 
 
 def test_laptop_code_fits_without_scrolling(laptop):
@@ -353,17 +413,17 @@ OUTPUT_STYLE = """() => {
 }"""
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("folder, label", [("en", "Output"), ("zh", "输出")])
-def test_output_is_labelled_and_set_apart_from_code(browser, server, scheme, folder, label):
-    context = browser.new_context(color_scheme=scheme, **LAPTOP)
-    try:
-        page = Tab(context, server).open(f"{folder}/pipes.html")
-        style = page.evaluate(OUTPUT_STYLE)
+def test_output_is_labelled_and_set_apart_from_code(laptop, folder, label):
+    page = laptop.open(f"{folder}/pipes.html")
+    styles = {}
+    for scheme in ("light", "dark"):  # as the reader's system asks (furo's default: "auto")
+        page.emulate_media(color_scheme=scheme)
+        styles[scheme] = page.evaluate(OUTPUT_STYLE)
+    for style in styles.values():
         assert style["label"] == f'"{label}"'
         assert style["output"] != style["code"]
-    finally:
-        context.close()
+    assert styles["light"]["code"] != styles["dark"]["code"]  # the scheme did change
 
 
 @pytest.mark.parametrize("folder", FOLDERS)

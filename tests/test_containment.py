@@ -73,6 +73,13 @@ def marker():
 
 
 @pytest.fixture
+def short_grace(monkeypatch):
+    """Leftovers get 0.5 s instead of the build's 2 s: for tests whose leftovers never exit on
+    their own (test_a_process_that_exits_within_the_grace_period_is_not_a_leftover keeps 2 s)."""
+    monkeypatch.setattr(contain, "EXIT_GRACE", 0.5)
+
+
+@pytest.fixture
 def uncontained(monkeypatch):
     """Runs in this test use the fallback, as on a machine without bubblewrap."""
     monkeypatch.setenv(contain.ENV_SWITCH, "off")
@@ -212,19 +219,23 @@ def test_each_run_has_resource_limits(tmp_path):
 
 @contained_only
 def test_a_run_may_not_start_more_than_its_process_limit(tmp_path):
-    """Bounded: at most 300 children, each gone after 3 s (the limit is 256 per run)."""
+    """Bounded: at most 300 children, each waiting on a pipe the parent closes after forking
+    (the limit is 256 per run)."""
     script = write(tmp_path / "forks.py", """\
-        import os, time
+        import os
+        r, w = os.pipe()
         pids = []
         try:
             for _ in range(300):
                 pid = os.fork()
                 if pid == 0:
-                    time.sleep(3)
+                    os.close(w)
+                    os.read(r, 1)  # EOF once the parent has closed its end
                     os._exit(0)
                 pids.append(pid)
         except BlockingIOError as exc:
             print("fork refused:", exc.strerror)
+        os.close(w)
         for pid in pids:
             os.waitpid(pid, 0)
         print(len(pids) < 256)
@@ -235,6 +246,24 @@ def test_a_run_may_not_start_more_than_its_process_limit(tmp_path):
 
 
 # --- 2. bounded -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("contained", [True, False], ids=["contained", "fallback"])
+def test_a_process_that_exits_within_the_grace_period_is_not_a_leftover(
+        tmp_path, marker, contained, request):
+    if contained and not CONTAINED:
+        pytest.skip("runs are not contained here")
+    if not contained:
+        request.getfixturevalue("uncontained")
+    script = write(tmp_path / "lingers.py", f"""\
+        import subprocess
+        subprocess.Popen(["sh", "-c", "sleep 0.2", "{marker}"], start_new_session=True)
+        print("parent done")
+    """)
+    result = runner.run(script)
+    assert result.ok, result.describe()  # 0.2 s is well inside the 2 s grace
+    assert result.leftovers == [] and result.output == "parent done\n"
+    assert contain.EXIT_GRACE == 2.0
+
 
 DAEMON = """\
     # snippet: timeout = 5
@@ -248,6 +277,7 @@ DAEMON = """\
 """
 
 
+@pytest.mark.usefixtures("short_grace")
 @pytest.mark.parametrize("contained", [True, False], ids=["contained", "fallback"])
 def test_a_double_forked_daemon_holding_the_output_pipe_is_reported_and_killed(
         tmp_path, marker, contained, request):
@@ -267,6 +297,7 @@ def test_a_double_forked_daemon_holding_the_output_pipe_is_reported_and_killed(
 
 
 @contained_only
+@pytest.mark.usefixtures("short_grace")
 def test_a_daemon_on_dev_null_with_an_empty_environment_is_reported_and_killed(tmp_path, marker):
     script = write(tmp_path / "quiet.py", f"""\
         import subprocess
@@ -280,6 +311,7 @@ def test_a_daemon_on_dev_null_with_an_empty_environment_is_reported_and_killed(t
 
 
 @contained_only
+@pytest.mark.usefixtures("short_grace")
 def test_a_process_that_reforks_every_millisecond_is_reported_and_killed(tmp_path, marker):
     script = write(tmp_path / "reforks.py", f"""\
         import os, subprocess, sys
@@ -299,6 +331,7 @@ def test_a_process_that_reforks_every_millisecond_is_reported_and_killed(tmp_pat
 
 
 @contained_only
+@pytest.mark.usefixtures("short_grace")
 def test_more_than_twenty_leftovers_are_summarised(tmp_path, marker):
     script = write(tmp_path / "many.py", f"""\
         import subprocess
@@ -386,10 +419,17 @@ def test_interrupting_the_build_stops_it_at_once_and_leaves_nothing_running(tmp_
     site.page(*(f"demo/slow{i}.py" for i in range(3)))
     temp = tmp_path / "build-tmp"
     temp.mkdir()
-    # Through a terminal, as a writer types Ctrl+C (a background job would ignore SIGINT).
+    # Through a terminal, as a writer types Ctrl+C. A foreground build has SIGINT at its default
+    # action whoever started pytest: a background job (`make test &`) passes it on ignored, and
+    # Python keeps an ignored SIGINT ignored. A handler here is reset to the default by exec.
     leader, follower = pty.openpty()
-    build = subprocess.Popen(site.command(), stdin=follower, stdout=follower, stderr=follower,
-                             env=dict(os.environ, TMPDIR=str(temp)), start_new_session=True)
+    caller = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        build = subprocess.Popen(site.command(), stdin=follower, stdout=follower,
+                                 stderr=follower, env=dict(os.environ, TMPDIR=str(temp)),
+                                 start_new_session=True)
+    finally:
+        signal.signal(signal.SIGINT, caller)
     os.close(follower)
     try:
         assert wait_until(lambda: len(marked(marker)) == 3, 120), "the snippets did not start"
@@ -443,21 +483,29 @@ def test_a_snippet_cannot_write_the_cache_or_another_runs_result(tmp_path):
     assert all(entry.read_text().startswith("{") for entry in cache.iterdir())
 
 
-@pytest.mark.parametrize("entry", ['{"snippet": "demo/value.py", "outp', '[1, 2]',
-                                   '{"snippet": 1, "output": "x", "returncode": 0, '
-                                   '"duration": 0, "timeout": 1}',
-                                   '{"snippet": "x", "output": "x", "returncode": 0, '
-                                   '"duration": 0, "timeout": 1, "ok": true}'])
-def test_an_invalid_cache_entry_is_a_miss_with_a_warning_naming_it(tmp_path, entry):
+INVALID_ENTRIES = ['{"snippet": "snippets/demo/v0.py", "outp', '[1, 2]',
+                   '{"snippet": 1, "output": "x", "returncode": 0, "duration": 0, "timeout": 1}',
+                   '{"snippet": "x", "output": "x", "returncode": 0, "duration": 0, "timeout": 1, '
+                   '"ok": true}']
+
+
+def test_an_invalid_cache_entry_is_a_miss_with_a_warning_naming_it(tmp_path):
+    """Cut short, not an object, a field of the wrong type, an unknown field: one snippet each."""
     site = Site(tmp_path / "site")
-    site.snippet("demo/value.py", "print('value')\n")
-    site.page("demo/value.py")
+    names = [f"demo/v{n}.py" for n in range(len(INVALID_ENTRIES))]
+    for name in names:
+        site.snippet(name, f"print({name!r})\n")
+    site.page(*names)
     assert site.build().returncode == 0
-    (cached,) = (tmp_path / "site" / "cache").iterdir()
-    cached.write_text(entry)
+    entries = {json.loads(path.read_text())["snippet"].removeprefix("snippets/"): path
+               for path in (tmp_path / "site" / "cache").iterdir()}
+    assert sorted(entries) == names
+    for name, text in zip(names, INVALID_ENTRIES, strict=True):
+        entries[name].write_text(text)
     result = site.build()
-    assert f"ignoring the unreadable snippet cache entry {cached}" in result.stderr
-    assert "1 run by this build" in result.stdout
+    for name in names:
+        assert f"ignoring the unreadable snippet cache entry {entries[name]}" in result.stderr
+    assert f"{len(names)} run by this build" in result.stdout
 
 
 # --- 5. clean reports -----------------------------------------------------------------------------

@@ -162,12 +162,29 @@ def test_comparison_table_row_headers_are_th():
 ALLOWED = {"English", "Sphinx", "Furo", "JavaScript", "Python", "Linux", "IPC", "FIFO", "mmap"}
 
 
-def chrome_words(path: Path) -> list[str]:
+CHINESE = r"\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef"
+
+
+@functools.cache
+def zh_page(path: Path) -> tuple[list[str], list[str]]:
+    """A zh page, parsed once for both tests below: the English words in its chrome, and the
+    places in its text where a space separates two Chinese characters."""
+    page = soup(path)
+    for tag in page(["script", "style", "pre", "head"]):
+        tag.decompose()
+    for tag in page(["code", "kbd"]):
+        tag.replace_with("x")  # a literal is neither Chinese text nor an English word of chrome
+    spaces = []
+    if path.name != "genindex.html":
+        for block in page.find_all(["p", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "td", "th",
+                                    "figcaption", "caption"]):
+            spaces += re.findall(rf".{{0,6}}[{CHINESE}]\s+[{CHINESE}].{{0,6}}", block.get_text())
+    return chrome_words(page, path), spaces
+
+
+def chrome_words(page: BeautifulSoup, path: Path) -> list[str]:
     """English words in what a reader or a screen reader meets outside the page's own content:
     visible text, labels, titles, alternative texts."""
-    page = soup(path)
-    for tag in page(["script", "style", "pre", "code", "kbd", "head"]):
-        tag.decompose()
     for comment in page.find_all(string=lambda s: isinstance(s, Comment | Doctype)):
         comment.extract()
     main = page.select_one("article[role=main]")
@@ -184,32 +201,21 @@ def chrome_words(path: Path) -> list[str]:
     return sorted(words - ALLOWED - set(re.findall(r"[A-Za-z]+", by_folder("zh").title)))
 
 
+@pytest.mark.xdist_group("zh-pages")  # one worker parses the pages once for both
 def test_zh_pages_have_no_english_in_the_theme_words():
     left = {}
     for path in built_pages("zh"):
-        if words := chrome_words(path):
+        if words := zh_page(path)[0]:
             left[path.relative_to(HTML).as_posix()] = words
     assert left == {}, f"English left in the zh edition's chrome: {left}"
 
 
-CHINESE = r"\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef"
-
-
+@pytest.mark.xdist_group("zh-pages")
 def test_no_space_between_two_chinese_characters_in_zh_text():
     found = {}
     for path in built_pages("zh"):
-        if path.name == "genindex.html":
-            continue
-        page = soup(path)
-        for tag in page(["script", "style", "pre", "head"]):
-            tag.decompose()
-        for tag in page(["code", "kbd"]):
-            tag.replace_with("x")  # a literal is not Chinese text
-        for block in page.find_all(["p", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "td", "th",
-                                    "figcaption", "caption"]):
-            hits = re.findall(rf".{{0,6}}[{CHINESE}]\s+[{CHINESE}].{{0,6}}", block.get_text())
-            if hits:
-                found.setdefault(path.relative_to(HTML).as_posix(), []).extend(hits)
+        if hits := zh_page(path)[1]:
+            found[path.relative_to(HTML).as_posix()] = hits
     assert found == {}
 
 

@@ -72,7 +72,8 @@ class Site:
     def test(self) -> float:
         """The test suite (`make test` after `make html`) against this build: wall time."""
         started = time.monotonic()
-        done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "auto",
+        jobs = os.environ.get("JOBS", "auto")  # as `make test` runs it (the Makefile sets it)
+        done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", jobs,
                                "--dist", "loadgroup", "-p", "no:cacheprovider"], cwd=ROOT,
                               capture_output=True, text=True,
                               env=dict(os.environ, BUILDDIR=str(self.build_dir)))
@@ -116,7 +117,7 @@ def main() -> None:
          f"the panels' traced runs add {clean - no_calls:.2f} s"),
         ("clean build without containment", uncontained,
          f"containment adds {clean - uncontained:.2f} s ({(clean / uncontained - 1) * 100:.0f} %)"),
-        ("make test's pytest after that clean build", tests,
+        (f"make test's pytest after it (-n {os.environ.get('JOBS', 'auto')})", tests,
          f"{tests / clean:.2f} x the clean build"),
         ("  snippets' run times, summed", total, f"{len(times)} snippets"),
         ("  the longest snippet", longest, longest_name),

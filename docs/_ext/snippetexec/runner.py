@@ -43,7 +43,6 @@ if signal.getsignal(signal.SIGQUIT) == signal.SIG_IGN:
 signal.pthread_sigmask(signal.SIG_SETMASK, set())
 faulthandler.register({int(STACK_SIGNAL)}, all_threads=True)
 """
-EXIT_GRACE = 2.0  # seconds a snippet's leftover processes get to exit on their own
 RUNNER_VERSION = "3"  # bump when a change here changes what a run prints
 _ENV_MARK = "SNIPPET_RUN_ID"
 
