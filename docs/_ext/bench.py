@@ -1,9 +1,10 @@
 """`make bench`: what executing snippets costs a build, measured on a copy of the site.
 
 Builds both editions, as the Makefile does, in a temporary copy of conf.py, docs/ and snippets/:
-a clean build, a rebuild with nothing changed, a rebuild after one snippet is edited, and the same
-pages built by plain Sphinx with execution switched off (clean, then unchanged). Prints the times
-side by side with the snippets' own run times and the ratios that matter.
+a clean build, `make test`'s steps after it (lint, a rebuild with nothing changed, the tests against
+that build), a rebuild after one snippet is edited, and the same pages built by plain Sphinx with
+execution switched off (clean, then unchanged). Prints the times side by side with the snippets'
+own run times and the ratios that matter.
 """
 
 from __future__ import annotations
@@ -81,6 +82,13 @@ class Site:
             sys.exit(f"bench: the tests failed against {self.build_dir}:\n{done.stdout[-3000:]}")
         return time.monotonic() - started
 
+    def lint(self) -> float:
+        """`make test`'s first step (ruff over the repository): wall time."""
+        started = time.monotonic()
+        subprocess.run([str(Path(sys.executable).with_name("ruff")), "check", "-q", "."],
+                       cwd=ROOT, check=True)
+        return time.monotonic() - started
+
     def run_times(self) -> dict[str, float]:
         cached = (self.build_dir / "snippet-cache").glob("*.json")
         runs = [json.loads(p.read_text(encoding="utf-8")) for p in cached]
@@ -93,7 +101,9 @@ def main() -> None:
         clean, clean_ran = site.build()
         times = site.run_times()
         tests = site.test()
+        lint = site.lint()
         unchanged, unchanged_ran = site.build()
+        make_test = lint + unchanged + tests  # what `make test` does after `make html`
         edited = site.root / "snippets" / "pipes" / "read_returns_eof.py"
         edited.write_text(edited.read_text() + "\n# edited by make bench\n")
         one, one_ran = site.build()
@@ -117,7 +127,9 @@ def main() -> None:
          f"the panels' traced runs add {clean - no_calls:.2f} s"),
         ("clean build without containment", uncontained,
          f"containment adds {clean - uncontained:.2f} s ({(clean / uncontained - 1) * 100:.0f} %)"),
-        (f"make test's pytest after it (-n {os.environ.get('JOBS', 'auto')})", tests,
+        ("make test after it: lint, no-change build, pytest", make_test,
+         f"{make_test / clean:.2f} x the clean build (the sum of the three)"),
+        (f"  pytest (-n {os.environ.get('JOBS', 'auto')})", tests,
          f"{tests / clean:.2f} x the clean build"),
         ("  snippets' run times, summed", total, f"{len(times)} snippets"),
         ("  the longest snippet", longest, longest_name),

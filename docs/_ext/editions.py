@@ -418,20 +418,26 @@ def teaching_pages(env, edition: Edition) -> dict[str, str]:
 
 @functools.cache
 def _stems(text: str) -> collections.Counter:
-    """How often each word stem occurs in ``text`` (computed once per page)."""
+    """How often each word stem occurs in ``text`` (computed once per page; each distinct word
+    is stemmed once: stemming every occurrence took seconds per build)."""
+    stems = collections.Counter()
+    for word, count in collections.Counter(re.findall(r"\w+", text)).items():
+        stems[_stem(word)] += count
+    return stems
+
+
+@functools.cache
+def _stem(word: str) -> str:
     import snowballstemmer
 
-    stem = snowballstemmer.stemmer("english").stemWords
-    return collections.Counter(stem(re.findall(r"\w+", text)))
+    return snowballstemmer.stemmer("english").stemWord(word)
 
 
 def _stem_count(text: str, word: str) -> int:
     """How many words of ``text`` have the stem of ``word``, as the search matches them."""
     if not word.isascii():
         return text.count(word)
-    import snowballstemmer
-
-    return _stems(text)[snowballstemmer.stemmer("english").stemWord(word)]
+    return _stems(text)[_stem(word)]
 
 
 def _prose(tree) -> str:
