@@ -127,7 +127,7 @@ def main() -> None:
          f"the panels' traced runs add {clean - no_calls:.2f} s"),
         ("clean build without containment", uncontained,
          f"containment adds {clean - uncontained:.2f} s ({(clean / uncontained - 1) * 100:.0f} %)"),
-        ("make test after it: lint, no-change build, pytest", make_test,
+        ("make test after it (lint, rebuild, pytest)", make_test,
          f"{make_test / clean:.2f} x the clean build (the sum of the three)"),
         (f"  pytest (-n {os.environ.get('JOBS', 'auto')})", tests,
          f"{tests / clean:.2f} x the clean build"),
