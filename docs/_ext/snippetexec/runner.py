@@ -434,9 +434,10 @@ CANCEL = threading.Event()  # set: every run of this process stops now (the buil
 class _Watch:
     """Reads a run's output and reports until it ends, never past its deadlines.
 
-    Deadlines: the time limit (then the snippet's stack is asked for and, a second later, all of
-    it is killed); the grace period once the snippet has ended (its leftovers are then killed);
-    and one second after any kill, whatever still holds the output pipe.
+    Deadlines: the time limit (then the snippet's stack is asked for and, once it has printed it
+    or a second later, all of it is killed); the grace period once the snippet has ended (its
+    leftovers are then killed); and one second after any kill, whatever still holds the output
+    pipe.
     """
 
     def __init__(self, proc, report_fd: int, timeout: float, cancel, mark: str, started: float):
@@ -453,6 +454,8 @@ class _Watch:
         self.ended_at: float | None = None  # when the snippet's own process ended
         self.killed_at: float | None = None
         self.stack_at: float | None = None
+        self.stack_from = 0  # where in the output the stack asked for at stack_at would start
+        self.output_at = 0.0  # when output last arrived
         self.grace_over = False
         self.report_ended = False  # the init wrote "end": its report of leftovers is whole
 
@@ -501,9 +504,10 @@ class _Watch:
             self._kill(now)
         if self.ended_at is None and now >= self.deadline and not self.timed_out:
             self.timed_out = True
-            self.stack_at = now
+            self.stack_at, self.stack_from = now, len(self.output)
             _show_stack(self.proc, self.report_fd >= 0)
-        if self.stack_at is not None and now >= self.stack_at + 1 and self.killed_at is None:
+        if self.stack_at is not None and self.killed_at is None and (
+                now >= self.stack_at + 1 or self._stack_printed(now)):
             self._kill(now)
         if self.ended_at is not None and self.killed_at is None:
             if self.report_fd >= 0 and not self.grace_over and \
@@ -531,7 +535,14 @@ class _Watch:
             return True  # whatever still holds the pipe, the watch is over
         return False
 
+    def _stack_printed(self, now: float) -> bool:
+        """faulthandler prints the stack in one go from its signal handler: once a thread's
+        header has come and the output has been quiet for a quarter of a second, it is whole."""
+        return (now >= self.output_at + 0.25
+                and b"(most recent call first):" in self.output[self.stack_from:])
+
     def _output(self, data: bytes) -> None:
+        self.output_at = time.monotonic()
         room = OUTPUT_LIMIT - len(self.output)
         self.output += data[:max(room, 0)]
         if len(data) > room and not self.stopped:
