@@ -72,11 +72,14 @@ def marker():
         os.kill(pid, signal.SIGKILL)
 
 
-@pytest.fixture
-def short_grace(monkeypatch):
-    """Leftovers get 0.5 s instead of the build's 2 s: for tests whose leftovers never exit on
-    their own (test_a_process_that_exits_within_the_grace_period_is_not_a_leftover keeps 2 s)."""
-    monkeypatch.setattr(contain, "EXIT_GRACE", 0.5)
+@pytest.fixture(params=[True, False], ids=["contained", "fallback"])
+def contained(request) -> bool:
+    """A test run both ways: contained (skipped where runs cannot be) and in the fallback."""
+    if request.param and not CONTAINED:
+        pytest.skip("runs are not contained here")
+    if not request.param:
+        request.getfixturevalue("uncontained")
+    return request.param
 
 
 @pytest.fixture
@@ -247,13 +250,8 @@ def test_a_run_may_not_start_more_than_its_process_limit(tmp_path):
 
 # --- 2. bounded -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("contained", [True, False], ids=["contained", "fallback"])
 def test_a_process_that_exits_within_the_grace_period_is_not_a_leftover(
-        tmp_path, marker, contained, request):
-    if contained and not CONTAINED:
-        pytest.skip("runs are not contained here")
-    if not contained:
-        request.getfixturevalue("uncontained")
+        tmp_path, marker, contained):
     script = write(tmp_path / "lingers.py", f"""\
         import subprocess
         subprocess.Popen(["sh", "-c", "sleep 0.2", "{marker}"], start_new_session=True)
@@ -278,13 +276,8 @@ DAEMON = """\
 
 
 @pytest.mark.usefixtures("short_grace")
-@pytest.mark.parametrize("contained", [True, False], ids=["contained", "fallback"])
 def test_a_double_forked_daemon_holding_the_output_pipe_is_reported_and_killed(
-        tmp_path, marker, contained, request):
-    if contained and not CONTAINED:
-        pytest.skip("runs are not contained here")
-    if not contained:
-        request.getfixturevalue("uncontained")
+        tmp_path, marker, contained):
     script = write(tmp_path / "daemon.py", DAEMON.format(marker=marker))
     started = time.monotonic()
     result = runner.run(script)
@@ -345,12 +338,7 @@ def test_more_than_twenty_leftovers_are_summarised(tmp_path, marker):
     assert not marked(marker)
 
 
-@pytest.mark.parametrize("contained", [True, False], ids=["contained", "fallback"])
-def test_output_is_capped_the_run_stopped_and_never_cached(tmp_path, contained, request):
-    if contained and not CONTAINED:
-        pytest.skip("runs are not contained here")
-    if not contained:
-        request.getfixturevalue("uncontained")
+def test_output_is_capped_the_run_stopped_and_never_cached(tmp_path, contained):
     script = write(tmp_path / "flood.py", """\
         import sys
         line = "x" * 1023 + "\\n"
@@ -369,12 +357,7 @@ def test_output_is_capped_the_run_stopped_and_never_cached(tmp_path, contained, 
     assert not (tmp_path / "cache").exists()
 
 
-@pytest.mark.parametrize("contained", [True, False], ids=["contained", "fallback"])
-def test_the_time_limit_holds_whatever_holds_the_pipe(tmp_path, marker, contained, request):
-    if contained and not CONTAINED:
-        pytest.skip("runs are not contained here")
-    if not contained:
-        request.getfixturevalue("uncontained")
+def test_the_time_limit_holds_whatever_holds_the_pipe(tmp_path, marker, contained):
     script = write(tmp_path / "hangs.py", f"""\
         import os, subprocess, time
         subprocess.Popen(["sleep", "{marker}"], start_new_session=True, env={{}})

@@ -74,8 +74,8 @@ def _read(path: Path) -> bytes:
         return b""
 
 
-def test_process_escaping_to_a_new_session_is_killed_and_reported(tmp_path, monkeypatch):
-    monkeypatch.setattr(runner.contain, "EXIT_GRACE", 0.5)  # it never exits on its own
+@pytest.mark.usefixtures("short_grace")  # the escaped process never exits on its own
+def test_process_escaping_to_a_new_session_is_killed_and_reported(tmp_path):
     script = write(tmp_path / "escapes.py", """\
         import subprocess
         subprocess.Popen(["sleep", "300"], start_new_session=True)
