@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import os
 import pty
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 import uuid
@@ -125,8 +127,11 @@ def test_signals_from_a_snippet_reach_neither_the_build_nor_its_terminal(tmp_pat
                 attempt()
             except ProcessLookupError:
                 pass
-        print("parent's command", open(f"/proc/{parent}/cmdline", "rb").read()[:7])
-        print("parent's stdin", os.readlink(f"/proc/{parent}/fd/0"))
+        print("parent's command", open(f"/proc/{parent}/cmdline", "rb").read().split(b"\\0")[3])
+        try:
+            print("parent's stdin", os.readlink(f"/proc/{parent}/fd/0"))
+        except OSError as exc:  # the init is not dumpable: its descriptors are out of reach
+            print("parent's descriptors:", exc.strerror)
         try:
             os.open("/dev/tty", os.O_RDWR)
         except OSError as exc:
@@ -138,9 +143,9 @@ def test_signals_from_a_snippet_reach_neither_the_build_nor_its_terminal(tmp_pat
     assert os.getpid() == before  # this process (the build's stand-in) is alive and not stopped
     assert result.ok, result.describe()
     lines = result.output.splitlines()
-    assert lines[0] == "parent's command b'/bin/sh'"  # the namespace's init, not the build
-    assert lines[1:] == ["parent's stdin /dev/null", "no terminal: No such device or address",
-                         "still running"]
+    assert lines[0] == "parent's command b'/run/snippet/init.py'"  # the run's init, not the build
+    assert lines[1:] == ["parent's descriptors: Permission denied",
+                         "no terminal: No such device or address", "still running"]
 
 
 @contained_only
@@ -496,6 +501,253 @@ def test_an_invalid_cache_entry_is_a_miss_with_a_warning_naming_it(tmp_path):
                for name, entry in entries.items())
 
 
+# --- 4. hostile snippets: each was once reported "ok" (capabilities, report, host-side reads) ----
+
+@contained_only
+def test_no_capability_that_reaches_outside_is_left_in_any_set(tmp_path):
+    """Root keeps KEPT_CAPS only, bounding set included; the mounts, namespaces, clock, devices
+    and limits that an escape used are refused."""
+    script = write(tmp_path / "caps.py", """\
+        import ctypes, os, resource, time
+        libc = ctypes.CDLL(None, use_errno=True)
+        for line in open("/proc/self/status"):
+            if line.startswith("Cap"):
+                print(line.split()[0], line.split()[1])
+        def attempt(name, call):
+            try:
+                ok = call()
+            except (OSError, ValueError) as exc:
+                print(name, "refused:", type(exc).__name__)
+                return
+            print(name, "refused" if ok is False else "ALLOWED")
+        attempt("umount /proc", lambda: libc.umount2(b"/proc", 2) == 0)
+        attempt("remount / read-write",
+                lambda: libc.mount(b"none", b"/", None, 32 | 4096, None) == 0)
+        attempt("setns into pid 1's network",
+                lambda: libc.setns(os.open("/proc/1/ns/net", os.O_RDONLY), 0) == 0)
+        attempt("set the clock", lambda: time.clock_settime(time.CLOCK_REALTIME, time.time()))
+        attempt("mknod /dev/mem", lambda: os.mknod("/tmp/mem", 0o20600, os.makedev(1, 1)))
+        hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+        attempt("raise a hard limit",
+                lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (hard + 1, hard + 1)))
+        attempt("ptrace pid 1", lambda: libc.ptrace(16, 1, None, None) == 0)
+    """)
+    result = runner.run(script)
+    assert result.ok, result.describe()
+    lines = result.output.splitlines()
+    sets = dict(line.split(" ", 1) for line in lines if line.startswith("Cap"))
+    assert set(sets) == {"CapInh:", "CapPrm:", "CapEff:", "CapBnd:", "CapAmb:"}
+    for name, value in sets.items():
+        assert int(value, 16) & ~contain.KEPT_MASK == 0, (name, value)
+    if os.getuid() == 0:
+        assert int(sets["CapEff:"], 16) == contain.KEPT_MASK & contain._bounding_set()
+        assert int(sets["CapBnd:"], 16) == contain.KEPT_MASK & contain._bounding_set()
+    attempts = [line for line in lines if not line.startswith("Cap")]
+    assert len(attempts) == 7 and all(" refused" in line for line in attempts), attempts
+    assert "checked from inside" in contain.mode().how
+
+
+FORGE = """\
+    # snippet: timeout = 10
+    import ctypes, os, sys
+    libc = ctypes.CDLL(None, use_errno=True)
+    lines = b"exit 0\\nend\\n"
+    init = os.getppid()  # the run's init: its report pipe is one of its descriptors
+    for fd in range(3, 12):
+        try:
+            os.write(os.open(f"/proc/{{init}}/fd/{{fd}}", os.O_WRONLY | os.O_NONBLOCK), lines)
+            print("wrote", init, fd)
+        except OSError:
+            pass
+    if {ptrace}:  # PTRACE_ATTACH (a root snippet in the fallback could: that is not tried)
+        print("ptrace", init, libc.ptrace(16, init, None, None) == 0)
+    for fd in range(3, 12):
+        try:
+            os.write(fd, lines)
+        except OSError:
+            pass
+    print("exit 0")
+    print("end")
+    sys.exit(7)
+"""
+
+
+def test_a_report_the_snippet_forges_cannot_make_a_failing_run_pass(tmp_path, contained):
+    """Every way the snippet may write the init's report (its descriptors through /proc, the
+    descriptor numbers it inherits, ptrace, its own output): the status comes from the exit
+    status the runner waits for, and a report that disagrees fails the run."""
+    script = write(tmp_path / "forge.py", FORGE.format(ptrace=contained))
+    result = runner.run(script)
+    assert not result.ok and result.returncode == 7, result.describe()
+    assert result.status.startswith("exit status 7") or result.status.startswith("failed")
+    if contained:  # the init is not dumpable: not even its descriptors can be opened
+        assert "wrote 1" not in result.output and "ptrace 1 True" not in result.output
+
+
+@pytest.mark.parametrize("replacement", ["fifo", "link to /dev/zero", "link to /etc/passwd"])
+def test_an_events_file_replaced_by_a_fifo_or_a_link_is_neither_followed_nor_waited_for(
+        tmp_path, contained, replacement):
+    """Contained, the events file is a mount point: it cannot be replaced. In the fallback it
+    can, and the build neither hangs in open() nor reads without end: the run fails."""
+    script = write(tmp_path / "events.py", f"""\
+        import os
+        events = os.environ["SNIPPET_EVENTS"]
+        try:
+            os.unlink(events)
+            if {replacement!r} == "fifo":
+                os.mkfifo(events)
+            else:
+                os.symlink({replacement!r}.split(" to ")[1], events)
+            print("replaced")
+        except OSError as exc:
+            print("refused:", exc.strerror)
+    """)
+    started = time.monotonic()
+    result = runner.run(script)
+    assert time.monotonic() - started < 10
+    if result.output == "replaced\n":
+        assert not result.ok and "the events file was replaced" in result.problems[0]
+        assert result.events == []
+    else:
+        assert contained and result.output == "refused: Device or resource busy\n"
+        assert result.ok, result.describe()
+
+
+def test_a_folder_3000_deep_is_reported_and_removed_with_the_run(tmp_path, contained,
+                                                                   monkeypatch):
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(runs))
+    script = write(tmp_path / "deep.py", """\
+        import os
+        for top in (".", os.environ["TMPDIR"]):
+            os.chdir(top)
+            for _ in range(3000):
+                os.mkdir("d")
+                os.chdir("d")
+            open("deepest", "w").close()
+        os.chdir("/")
+        print("made")
+    """)
+    result = runner.run(script)
+    assert result.output == "made\n" and result.returncode == 0, result.describe()
+    assert "working directory: d" in result.leftovers and "TMPDIR: d" in result.leftovers
+    assert not result.ok and list(runs.iterdir()) == []  # nothing of the run is left
+
+
+@contained_only
+def test_a_run_is_bounded_in_its_folders_and_in_its_memory(tmp_path):
+    """Each of /tmp, /dev/shm, HOME and the working folder is a tmpfs of FOLDER_SIZE; the
+    memory of all the run's processes together is bounded where a cgroup can be made."""
+    script = write(tmp_path / "fill.py", """\
+        # snippet: timeout = 60
+        import os
+        for folder in (".", os.environ["HOME"], "/dev/shm", "/tmp"):  # /tmp is left full
+            written, files = 0, 0
+            try:
+                while True:  # files of 100 MiB: each below the 256 MiB a file may have
+                    with open(os.path.join(folder, f"fill{files}"), "wb") as file:
+                        files += 1
+                        for _ in range(100):
+                            written += file.write(b"x" * (1 << 20))
+            except OSError as exc:
+                print(written >> 20, "MiB:", exc.strerror)
+            for n in range(files if folder != "/tmp" else 0):
+                os.unlink(os.path.join(folder, f"fill{n}"))
+    """)
+    result = runner.run(script, timeout=60)
+    lines = result.output.splitlines()
+    assert len(lines) == 4 and result.returncode == 0, result.describe()
+    for line in lines:
+        assert line.endswith("MiB: No space left on device")
+        assert 200 <= int(line.split()[0]) <= contain.FOLDER_SIZE >> 20
+    assert not result.ok
+    assert result.problems == [f"TMPDIR was full: the run used all of its "
+                               f"{contain.FOLDER_SIZE >> 20} MiB"]
+    group = contain.ProcessGroup("snippet-probe-memory")
+    try:
+        if "memory" not in group.controllers:
+            pytest.skip("no memory cgroup here: the bound is per process only "
+                        f"({contain.describe_limits(30)})")
+    finally:
+        group.remove()
+    hog = write(tmp_path / "hog.py", """\
+        # snippet: timeout = 60
+        import os
+        children = []
+        for _ in range(3):  # 3 x 1 GiB, each inside the 2 GiB per process
+            pid = os.fork()
+            if pid == 0:
+                block = bytearray(1 << 30)
+                for i in range(0, len(block), 4096):
+                    block[i] = 1
+                os._exit(0)
+            children.append(pid)
+        print([os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in children])
+    """)
+    result = runner.run(hog, timeout=60)
+    assert not result.ok and "used all its memory" in " ".join(result.problems), \
+        result.describe()
+    assert "-9" in result.output  # the kernel killed at least one of them
+
+
+@contained_only
+def test_only_what_a_snippet_needs_is_visible_and_no_secret_of_the_build(tmp_path, monkeypatch):
+    """No /etc/shadow, no home of any user, no repository beyond the snippet's folder: not its
+    .git (CI keeps a token there), the cache, the virtual environment; no token in the
+    environment or in any process the snippet can see."""
+    monkeypatch.setenv("GITHUB_TOKEN", "ghs_planted_secret")
+    repo = tmp_path / "clone"
+    write(repo / ".git" / "config", '[http]\n\textraheader = AUTHORIZATION: ghs_planted_secret\n')
+    write(repo / ".venv" / "pyvenv.cfg", "home = /usr/bin\n")
+    write(repo / "_build" / "snippet-cache" / "x.json", "{}")
+    script = write(repo / "snippets" / "demo" / "look.py", f"""\
+        import os, sys
+        for path in ("/etc/shadow", "/etc/sudoers", "/root/.bashrc", "/root/.gitconfig", "/home",
+                     {str(repo / '.git')!r}, {str(repo / '.venv')!r}, {str(repo / '_build')!r},
+                     {str(ROOT / '.git')!r}, {str(ROOT / '_build')!r}, {str(ROOT / 'docs')!r},
+                     {str(Path(sys.prefix))!r}):
+            print(path, os.path.exists(path))
+        print("site-packages on the path:", any("-packages" in p and os.listdir(p)
+                                                 for p in sys.path if os.path.isdir(p)))
+        found = [k for k, v in os.environ.items() if "secret" in v]
+        for pid in (p for p in os.listdir("/proc") if p.isdigit()):
+            try:
+                found += [pid] if b"secret" in open(f"/proc/{{pid}}/environ", "rb").read() else []
+            except OSError:
+                pass
+        print("secret seen:", found)
+        print("sibling visible:", os.path.exists(os.path.join(os.path.dirname(__file__),
+                                                              "sibling.py")))
+    """)
+    write(repo / "snippets" / "demo" / "sibling.py", "print('hi')\n")
+    result = runner.run(script)
+    assert result.ok, result.describe()
+    lines = result.output.splitlines()
+    shown = dict(line.rsplit(" ", 1) for line in lines[:12])
+    assert set(shown.values()) == {"False"}, shown
+    assert lines[12:] == ["site-packages on the path: False", "secret seen: []",
+                          "sibling visible: True"]
+
+
+def test_the_build_warns_when_runs_are_not_contained_unless_asked_to(tmp_path):
+    """Where bwrap is missing, a build with -W fails and says why; SNIPPET_CONTAIN=off builds,
+    and its summary line says the runs were not contained."""
+    site = Site(tmp_path / "site")
+    site.snippet("demo/a.py", "print('a')\n")
+    site.page("demo/a.py")
+    no_bwrap = dict(os.environ, PATH=str(tmp_path / "empty"))
+    no_bwrap.pop(contain.ENV_SWITCH, None)
+    failed = site.build(env=no_bwrap)
+    assert failed.returncode != 0
+    assert "snippets run WITHOUT containment (bubblewrap (bwrap) is not installed)" in \
+        failed.stderr
+    assert "set SNIPPET_CONTAIN=off to build uncontained on purpose" in failed.stderr
+    asked = site.build(env=dict(no_bwrap, SNIPPET_CONTAIN="off"))
+    assert asked.returncode == 0, asked.stderr
+    assert "run by this build (NOT contained)" in asked.stdout
+
+
 # --- 5. clean reports -----------------------------------------------------------------------------
 
 def test_control_characters_are_escaped_in_the_log_the_report_and_the_junit_xml(tmp_path):
@@ -514,6 +766,9 @@ def test_control_characters_are_escaped_in_the_log_the_report_and_the_junit_xml(
     case = suite.find("testcase")
     assert "a\\x1b[2Jb" in case.find("failure").text
     assert "a\\x1b[2Jb" in case.find("system-out").text
+    page = site.html("one")  # the page: escaped as in the log, never raw
+    assert "a\\x1b[2Jb\\x00c\\x07d\\x9be\\ufffef\\x0dg" in page
+    assert not any(c in page for c in "\x1b\x00\x07\x9b\ufffe\r")
 
 
 def test_the_runners_command_line_prints_the_builds_report(tmp_path):
@@ -558,6 +813,38 @@ def test_the_fallback_is_loud_in_the_build_log_and_on_the_runs_page(tmp_path):
             entry.unlink()
         assert site.build().returncode == 0
         assert "without containment" not in site.html("runs")
+
+
+def test_a_build_made_another_way_runs_again_and_the_runs_page_says_how(tmp_path):
+    """The cache knows how a run was made: contained or not, strace or not (and root or not,
+    the kernel, Python). Switching one between two builds runs the snippets again."""
+    site = Site(tmp_path / "site")
+    site.snippet("demo/a.py", "print('a')\n")
+    site.page("demo/a.py")
+    env = {k: v for k, v in os.environ.items() if k != contain.ENV_SWITCH}
+    bin_without_strace = tmp_path / "bin"
+    bin_without_strace.mkdir()
+    if shutil.which("bwrap"):
+        (bin_without_strace / "bwrap").symlink_to(shutil.which("bwrap"))
+    builds = [("as the machine allows", env),
+              ("the same again", env),
+              ("uncontained", dict(env, SNIPPET_CONTAIN="off")),
+              ("without strace", dict(env, PATH=str(bin_without_strace)))]
+    logs, pages = [], []
+    for _what, build_env in builds:
+        result = site.build(env=build_env)
+        assert result.returncode == 0, result.stderr
+        logs.append(next(line for line in result.stdout.splitlines()
+                         if line.startswith("snippets: ")))
+        pages.append(site.html("runs"))
+    ran = [int(log.split(", ")[1].split()[0]) for log in logs]
+    assert ran == [1, 0, 1, 1], logs
+    assert ("(contained)" in logs[0]) == CONTAINED and "(NOT contained)" in logs[2]
+    assert "not contained: SNIPPET_CONTAIN=off" in pages[2]
+    if shutil.which("strace"):
+        assert "from strace" in pages[0] and "none (no strace)" in pages[3]
+    user = "as root" if os.getuid() == 0 else "as an ordinary user"
+    assert all(f"made on Linux {os.uname().release}" in page and user in page for page in pages)
 
 
 def test_containment_is_in_force_where_it_is_required():

@@ -144,13 +144,14 @@ def test_death_by_signal_is_reported_by_name(tmp_path):
 
 
 def test_output_keeps_the_order_of_writing_across_streams_and_processes(tmp_path):
+    """One pipe for stdout and stderr: what was written (flushed) first comes first."""
     script = write(tmp_path / "order.py", """\
         import os, sys
-        print("1 parent stdout")
+        print("1 parent stdout", flush=True)
         print("2 parent stderr", file=sys.stderr)
         pid = os.fork()
         if pid == 0:
-            print("3 child stdout")
+            print("3 child stdout", flush=True)
             print("4 child stderr", file=sys.stderr)
             os._exit(0)
         os.waitpid(pid, 0)
@@ -159,6 +160,30 @@ def test_output_keeps_the_order_of_writing_across_streams_and_processes(tmp_path
     lines = runner.run(script).output.splitlines()
     assert lines == ["1 parent stdout", "2 parent stderr", "3 child stdout", "4 child stderr",
                      "5 parent again"]
+
+
+def test_a_snippet_runs_as_a_reader_runs_it_with_its_output_to_a_pipe(tmp_path):
+    """No PYTHONUNBUFFERED, the real interpreter, a fresh working folder: stdout to a pipe is
+    block-buffered, so an unflushed line before fork() is printed twice, as it is for a reader
+    who runs ``python3 x.py | less``."""
+    script = write(tmp_path / "buffered.py", """\
+        import os, sys
+        print("PYTHONUNBUFFERED" in os.environ, sys.stdout.isatty(), sys.stdout.line_buffering)
+        print("executable", sys.executable)
+        print("folder", sorted(os.listdir()))
+        print("before fork")
+        pid = os.fork()
+        if pid == 0:
+            sys.exit(0)  # flushes the copy of the buffer the child inherited
+        os.waitpid(pid, 0)
+    """)
+    result = runner.run(script)
+    assert result.ok, result.describe()
+    lines = result.output.splitlines()
+    assert lines.count("False False False") == 2
+    assert lines.count("before fork") == 2  # the buffer was copied by fork
+    assert f"executable {runner.contain.interpreter()}" in lines
+    assert "folder []" in lines
 
 
 def test_cache_key_changes_with_the_files_a_snippet_uses_and_its_limit_only(tmp_path):

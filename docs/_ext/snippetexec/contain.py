@@ -2,27 +2,38 @@
 
 With bubblewrap (``bwrap``), each run gets:
 
-- its own PID namespace (``--unshare-pid --as-pid-1``), whose pid 1 is a small shell init
-  (``INIT`` below, not Python); the snippet is pid 2, so default signal actions apply to it;
+- its own PID namespace (``--unshare-pid --as-pid-1``), whose pid 1 is the run's init
+  (``sandbox_init.py``); the snippet is pid 2, so default signal actions apply to it;
   ``--die-with-parent`` chains ``PR_SET_PDEATHSIG``: if the build dies, even by SIGKILL, bwrap dies,
   the init dies, and the kernel kills every process left in the namespace;
 - a new session (``--new-session``): no controlling terminal; stdin is /dev/null;
 - its own IPC and network namespaces (SysV IPC, POSIX queues, abstract Unix sockets, loopback);
-- a read-only view of the machine (``--ro-bind / /``): the repository, the virtual environment and
-  the snippet cache cannot be written; /run (sockets of system daemons) is an empty tmpfs;
-- its own /tmp and /dev/shm (folders of the run, inspected afterwards for leftovers), HOME and the
-  working directory in the run's folder, and a fresh /proc showing the namespace only;
-- the same user id as the build (no user switch: root stays root, with its usual capabilities
-  minus those that would let it leave the sandbox; a non-root build maps its own uid only);
-- an environment built from an allow-list (``ALLOWED_ENV``), not the build's.
+- a root of its own that shows only what a snippet needs, read-only: /usr (and the /bin, /lib...
+  links to it), a few files of /etc (``ETC``; not shadow, sudoers, ssh), the Python it runs
+  (``interpreter()``: the real one, not the build's virtual environment, its site-packages
+  hidden), the snippet's own folder and what its header ``uses``; a fresh /proc of the namespace
+  (/proc/sys read-only) and a minimal /dev. The repository, its ``.git``, the snippet cache, HOME
+  folders and /root are not there at all;
+- its own /tmp, /dev/shm, HOME and working directory: tmpfs of ``FOLDER_SIZE`` each, which the
+  init scans for leftovers when the snippet has ended and which vanish with the sandbox;
+- the same user id as the build (no user switch: root stays root, with the capabilities of
+  ``KEPT_CAPS`` only, in every set, bounding set included; a non-root build maps its own uid
+  only, in a user namespace of its own, with no capability);
+- an environment built from an allow-list (``ALLOWED_ENV``), not the build's;
+- resource limits per process (``limits()``), and per run where a cgroup can be made (root): a
+  process limit (``PROCESS_LIMIT``, pids controller) and a memory bound (``RUN_MEMORY``, memory
+  controller, tmpfs pages included).
 
-The init starts the snippet, reports its exit status as soon as it ends, gives what is left in
-the namespace ``EXIT_GRACE`` seconds to exit, reports what is still there (the first 20 and a
-count), kills it (``kill -KILL -1`` from pid 1 reaches the namespace only) and exits.
+The init starts the snippet, reports its exit status as soon as it ends, gives what is left
+``EXIT_GRACE`` seconds to exit, reports what is still there, kills it (``kill(-1)`` from pid 1
+reaches the namespace only), reports the files left in the run's folders and exits with the
+snippet's status. It is not dumpable: no process of the run can open its report pipe.
 
-Where none of this works (no bwrap, no user namespaces, e.g. Read the Docs), ``mode()`` says why
-and the runner falls back to a plain child process in a new session. ``SNIPPET_CONTAIN=off``
-forces the fallback, ``SNIPPET_CONTAIN=require`` (CI) makes it an error.
+``mode()`` proves all this once per process: it starts a sandbox, reads the capability sets from
+inside and tries to open the init's report pipe; a machine where either fails has no
+containment. Where none of this works (no bwrap, no user namespaces, e.g. Read the Docs), the
+runner falls back to the same init, as a child subreaper on the host, in a new session, and says
+so. ``SNIPPET_CONTAIN=off`` forces the fallback, ``SNIPPET_CONTAIN=require`` (CI) makes it an error.
 """
 
 from __future__ import annotations
@@ -33,6 +44,7 @@ import functools
 import os
 import resource
 import shutil
+import site
 import subprocess
 import sys
 import threading
@@ -43,12 +55,16 @@ ENV_SWITCH = "SNIPPET_CONTAIN"  # "off": never contain; "require": fail if it is
 EXIT_GRACE = 2.0  # seconds a snippet's leftover processes get to exit on their own
 LEFTOVERS_SHOWN = 20  # leftover processes named one by one; the rest are counted
 
-# Limits per run (setrlimit): address space per process, size of any file written, CPU seconds
-# per process (on top of the run's time limit), processes of the run (in its user namespace).
+# Limits per process (setrlimit): address space, size of any file written, CPU seconds (on top
+# of the run's time limit); processes of the run (RLIMIT_NPROC in its user namespace, a pids
+# cgroup for root). Per run: memory of all its processes and tmpfs pages (a memory cgroup, root
+# only), and the size of each of its tmpfs folders.
 MEMORY_LIMIT = 2 << 30
 FILE_SIZE_LIMIT = 256 << 20
 CPU_EXTRA = 10
 PROCESS_LIMIT = 256
+RUN_MEMORY = 2 << 30
+FOLDER_SIZE = 256 << 20
 
 # What a snippet gets of the build's environment: locale and terminal type, and PATH (its value
 # with the build's virtual environment removed is rebuilt by the runner). Nothing else: no
@@ -56,79 +72,34 @@ PROCESS_LIMIT = 256
 ALLOWED_ENV = ("PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "LC_NUMERIC",
                "LC_COLLATE", "LC_TIME", "TERM", "TZ", "USER", "LOGNAME")
 
-# Capabilities root keeps in the sandbox: everything it has, except what would reach outside
-# (mounts, namespaces, ptrace, raw devices, modules, open_by_handle_at, kernel settings).
-# Those an IPC snippet exercises stay: CAP_KILL, CAP_SETUID/SETGID, CAP_DAC_OVERRIDE, CAP_FOWNER,
-# CAP_IPC_OWNER, CAP_IPC_LOCK, CAP_SYS_RESOURCE, CAP_SYS_NICE, CAP_CHOWN...
-DROPPED_CAPS = ("CAP_SYS_ADMIN", "CAP_SYS_PTRACE", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_MKNOD",
-                "CAP_DAC_READ_SEARCH", "CAP_SYS_BOOT", "CAP_SYS_TIME", "CAP_NET_ADMIN",
-                "CAP_BPF", "CAP_PERFMON", "CAP_SYSLOG", "CAP_MAC_ADMIN", "CAP_MAC_OVERRIDE",
-                "CAP_AUDIT_CONTROL", "CAP_LINUX_IMMUTABLE", "CAP_SYS_CHROOT", "CAP_SETFCAP",
-                "CAP_SETPCAP", "CAP_CHECKPOINT_RESTORE", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND")
+# The capabilities root keeps in the sandbox, those an IPC snippet exercises on its own
+# processes and files: owners and permissions, signals to another user, changing user,
+# locking memory, System V IPC of another user, leases, low ports. Every other one is dropped
+# from every set, the bounding set included (mounts, namespaces, ptrace, modules, raw devices,
+# the clock, resource limits above the hard ones, network settings...).
+KEPT_CAPS = {"CAP_CHOWN": 0, "CAP_DAC_OVERRIDE": 1, "CAP_FOWNER": 3, "CAP_FSETID": 4,
+             "CAP_KILL": 5, "CAP_SETGID": 6, "CAP_SETUID": 7, "CAP_NET_BIND_SERVICE": 10,
+             "CAP_IPC_LOCK": 14, "CAP_IPC_OWNER": 15, "CAP_LEASE": 28}
+KEPT_MASK = sum(1 << bit for bit in KEPT_CAPS.values())
+CAP_SETPCAP = 8  # bwrap leaves it to the init, which needs it to drop the rest and drops it too
+CAP_NAMES = ("CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID SETPCAP "
+             "LINUX_IMMUTABLE NET_BIND_SERVICE NET_BROADCAST NET_ADMIN NET_RAW IPC_LOCK "
+             "IPC_OWNER SYS_MODULE SYS_RAWIO SYS_CHROOT SYS_PTRACE SYS_PACCT SYS_ADMIN SYS_BOOT "
+             "SYS_NICE SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG MKNOD LEASE AUDIT_WRITE "
+             "AUDIT_CONTROL SETFCAP MAC_OVERRIDE MAC_ADMIN SYSLOG WAKE_ALARM BLOCK_SUSPEND "
+             "AUDIT_READ PERFMON BPF CHECKPOINT_RESTORE").split()
 
 REPORT_FD = 3  # the init's report pipe; closed for the snippet, whose first open gets fd 3 as usual
+INIT = Path(__file__).with_name("sandbox_init.py")
 
 # Where the run's folders appear inside the sandbox (the same for every run).
 INSIDE = Path("/run/snippet")
-HIDDEN = (Path("/tmp"), Path("/dev"), Path("/run"), Path("/proc"))  # replaced in the sandbox
-
-# The init: pid 1 of the run's namespace. Arguments: report fd, most 20 ms steps of grace (the
-# runner ends the grace period with SIGUSR1 before), process limit, then the command. It writes
-# "exit N" (shell encoding: 128+n for a signal) as soon as the snippet ends, then "left PID
-# CMDLINE" lines, "more N", and "end". Silent on the output pipe.
-INIT = r"""
-fd=$1 steps=$2 nproc=$3; shift 3
-ulimit -u "$nproc" 2>/dev/null || ulimit -p "$nproc" 2>/dev/null
-# Signals the snippet sends its parent must not end the init (which would end the run): caught,
-# so that the snippet (exec'd after fork) still starts with every signal at its default action.
-# SIGUSR1, from the runner: the grace period is over.
-over=0
-trap : HUP INT QUIT TERM USR2 ALRM TSTP TTIN TTOU PIPE
-trap over=1 USR1
-eval "\"\$@\" $fd>&- &"
-child=$!
-exec >/dev/null 2>&1
-while :; do
-  wait "$child"
-  status=$?
-  kill -0 "$child" || break  # a signal to the init interrupted wait: the snippet still runs
-done
-echo "exit $status" >&"$fd"
-others() {
-  n=0 list=
-  for d in /proc/[0-9]*; do
-    p=${d#/proc/}
-    [ "$p" = 1 ] && continue
-    read -r st < "$d/stat" || continue
-    st=${st##*) }
-    [ "${st%% *}" = Z ] && continue
-    n=$((n + 1))
-    [ "$n" -le 20 ] && list="$list $p"
-  done
-}
-others
-i=0
-while [ "$n" -gt 0 ] && [ "$over" = 0 ] && [ "$i" -lt "$steps" ]; do
-  sleep 0.02
-  i=$((i + 1))
-  others
-done
-# A process that forks and exits every millisecond can move to a new pid faster than a scan
-# reads /proc: kill -0 -1 asks the kernel whether anything is left at all; if so, freeze and look.
-if [ "$n" = 0 ] && [ "$$" = 1 ] && kill -0 -1 2>/dev/null; then kill -STOP -1; others; fi
-if [ "$n" -gt 0 ]; then
-  # Freeze them first: a process that forks and exits every millisecond is gone before its name
-  # is read, but a stopped one stays where it is until it is killed.
-  if [ "$$" = 1 ]; then kill -STOP -1; others; fi  # kill fails if one exited meanwhile
-  for p in $list; do
-    cmd=$(tr '\0\n\r' '   ' < "/proc/$p/cmdline")
-    [ -n "$cmd" ] && echo "left $p $cmd" >&"$fd"  # empty: it has just exited
-  done
-  [ "$n" -gt 20 ] && echo "more $((n - 20))" >&"$fd"
-  [ "$$" = 1 ] && kill -KILL -1
-fi
-echo end >&"$fd"
-"""
+# What of /etc a snippet sees: users and groups by name, the dynamic linker's cache, time zone,
+# host names, and the links Debian's alternatives make (awk, editor...).
+ETC = ("passwd", "group", "nsswitch.conf", "ld.so.cache", "ld.so.conf", "ld.so.conf.d",
+       "localtime", "hostname", "hosts", "host.conf", "protocols", "services", "alternatives",
+       "terminfo", "inputrc", "mime.types", "os-release", "bash.bashrc")
+ROOT_LINKS = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")  # /usr-merged systems: links
 
 
 @dataclasses.dataclass(frozen=True)
@@ -137,6 +108,7 @@ class Mode:
 
     contained: bool
     how: str  # "bubblewrap 0.8.0: own PID, IPC and network namespaces..." or why not
+    caps: str = ""  # the capability sets a contained run was seen to have (from inside)
 
 
 def _switch() -> str:
@@ -147,52 +119,143 @@ def required() -> bool:
     return _switch() in ("require", "required", "1", "yes")
 
 
+def asked_off() -> bool:
+    """True when the fallback was asked for (SNIPPET_CONTAIN=off), not forced by the machine."""
+    return _switch() in ("off", "0", "no")
+
+
+def interpreter() -> Path:
+    """The Python that runs snippets: the real one behind the build's virtual environment, as
+    a reader runs ``python3`` (the build's packages are not on its path)."""
+    return Path(os.path.realpath(getattr(sys, "_base_executable", sys.executable)))
+
+
+# The probe: from inside a sandbox made as a run's is, the capability sets, and whether the
+# init's report pipe can be opened (it must not).
+_PROBE = """\
+import os
+status = dict(line.split(":\\t", 1) for line in open("/proc/self/status").read().splitlines()
+              if line.startswith("Cap"))
+print(" ".join(f"{k}={v.strip()}" for k, v in sorted(status.items())))
+try:
+    os.close(os.open("/proc/1/fd/3", os.O_WRONLY))
+    print("report pipe: opened")
+except OSError as exc:
+    print("report pipe:", exc.strerror)
+"""
+
+
 @functools.cache
 def mode() -> Mode:
-    """Probe once per process: can a run be contained here?"""
-    if _switch() in ("off", "0", "no"):
+    """Probe once per process: can a run be contained here, and is it, from inside?"""
+    if asked_off():
         return Mode(False, f"{ENV_SWITCH}={os.environ[ENV_SWITCH]} turns containment off")
     bwrap = shutil.which("bwrap")
     if not bwrap:
         return Mode(False, "bubblewrap (bwrap) is not installed")
+    python = interpreter()
     try:
-        probe = subprocess.run(
-            [bwrap, *_options(Path("/"), Path("/"), []), "/bin/sh", "-c", "[ $$ = 1 ]"],
-            capture_output=True, text=True, timeout=20, stdin=subprocess.DEVNULL)
+        r, w = os.pipe()
+        try:
+            probe = subprocess.run(
+                [bwrap, *_options(_visible([python.parent])), "--chdir", "/",
+                 *_init_command(REPORT_FD, 0, []), str(python), "-I", "-S", "-c", _PROBE],
+                capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL,
+                pass_fds=(w, REPORT_FD) if w != REPORT_FD else (w,),
+                preexec_fn=lambda: w == REPORT_FD or os.dup2(w, REPORT_FD))
+        finally:
+            os.close(w)
+            with os.fdopen(r, "rb") as file:
+                report = file.read(65536).decode(errors="replace")
     except (OSError, subprocess.TimeoutExpired) as error:
         return Mode(False, f"bwrap cannot start: {error}")
-    if probe.returncode != 0:
-        why = (probe.stderr or probe.stdout).strip().splitlines() or [str(probe.returncode)]
+    lines = probe.stdout.splitlines()
+    if probe.returncode != 0 or len(lines) != 2:
+        why = (probe.stderr or report or probe.stdout).strip().splitlines() or \
+            [f"exit status {probe.returncode}"]
         return Mode(False, f"bwrap cannot make a sandbox here: {why[-1]}")
+    caps = lines[0]
+    found = {key: int(value, 16) for key, _, value in
+             (item.partition("=") for item in caps.split())}
+    extra = {key: value & ~KEPT_MASK for key, value in found.items() if value & ~KEPT_MASK}
+    if len(found) < 5 or extra:
+        names = sorted({CAP_NAMES[bit] for value in extra.values() for bit in range(64)
+                        if value >> bit & 1 and bit < len(CAP_NAMES)})
+        return Mode(False, f"capabilities were not dropped in the sandbox ({caps}): "
+                           f"{', '.join(names) or 'unreadable'}")
+    if lines[1] == "report pipe: opened":
+        return Mode(False, "a process of the sandbox can open its init's report pipe")
     version = subprocess.run([bwrap, "--version"], capture_output=True, text=True).stdout.strip()
-    user = "root, capabilities that reach outside dropped" if os.getuid() == 0 else \
-        f"uid {os.getuid()} in its own user namespace"
-    return Mode(True, f"{version or 'bubblewrap'}: own PID, IPC and network namespaces, "
-                      f"read-only file system but for the run's /tmp, /dev/shm and home; {user}")
+    kept = ", ".join(n[4:] for n, bit in KEPT_CAPS.items() if found.get("CapEff", 0) >> bit & 1)
+    user = (f"root with {kept or 'no capability'} only (checked from inside)"
+            if os.getuid() == 0 else
+            f"uid {os.getuid()} in its own user namespace, no capability (checked from inside)")
+    return Mode(True, f"{version or 'bubblewrap'}: own PID, IPC and network namespaces, a "
+                      f"read-only root with the interpreter and the snippet's folder only, "
+                      f"tmpfs /tmp, /dev/shm, home and working folder; {user}", caps)
 
 
-def _options(run_dir: Path, cwd_inside: Path, binds: list[tuple[str, Path, Path]]) -> list[str]:
-    """bwrap's options for one run (without the command)."""
+def _options(binds: list[tuple[str, ...]]) -> list[str]:
+    """bwrap's options for one run (without --chdir and the command)."""
     options = ["--unshare-pid", "--unshare-ipc", "--unshare-net", "--as-pid-1",
-               "--die-with-parent", "--new-session",
-               "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-               # Kernel settings (core_pattern, modprobe...) act outside the sandbox: read-only.
-               "--ro-bind", "/proc/sys", "/proc/sys",
-               "--ro-bind-try", "/proc/sysrq-trigger", "/proc/sysrq-trigger",
-               "--tmpfs", "/run"]
-    for kind, source, target in binds:
-        options += [kind, str(source), str(target)]
+               "--die-with-parent", "--new-session", "--ro-bind", "/usr", "/usr"]
+    for name in ROOT_LINKS:
+        path = Path("/") / name
+        if path.is_symlink():
+            options += ["--symlink", os.readlink(path), str(path)]
+        elif path.is_dir():
+            options += ["--ro-bind", str(path), str(path)]
+    for name in ETC:
+        options += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
+    for path in sorted(Path("/etc").glob("python3*")):
+        options += ["--ro-bind-try", str(path), str(path)]
+    options += ["--dev", "/dev", "--proc", "/proc",
+                # Kernel settings (core_pattern, modprobe...) act outside the sandbox: read-only.
+                "--ro-bind", "/proc/sys", "/proc/sys",
+                "--ro-bind-try", "/proc/sysrq-trigger", "/proc/sysrq-trigger",
+                "--size", str(FOLDER_SIZE), "--tmpfs", "/tmp",
+                "--size", str(FOLDER_SIZE), "--tmpfs", "/dev/shm",
+                "--tmpfs", "/run"]
+    for bind in binds:
+        options += list(bind)
+    options += ["--ro-bind", str(INIT), str(INSIDE / "init.py"), "--remount-ro", "/"]
     if os.getuid() == 0:
-        options += ["--cap-add", "ALL"]
-        for cap in DROPPED_CAPS:
-            options += ["--cap-drop", cap]
-    options += ["--chdir", str(cwd_inside)]
+        for bit, name in enumerate(CAP_NAMES):
+            if not (KEPT_MASK | 1 << CAP_SETPCAP) >> bit & 1 and _in_bounding_set(bit):
+                options += ["--cap-drop", f"CAP_{name}"]
     return options
+
+
+@functools.cache
+def _bounding_set() -> int:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("CapBnd:"):
+                return int(line.split()[1], 16)
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _in_bounding_set(bit: int) -> bool:
+    return bool(_bounding_set() >> bit & 1)
+
+
+def _init_command(report_fd: int, steps: int, folders: list[str], contained: bool = True):
+    """The init's command line, up to the snippet's command (which follows)."""
+    init = INSIDE / "init.py" if contained else INIT
+    caps = [f"caps={KEPT_MASK:x}"] if contained and os.getuid() == 0 else []
+    return [str(interpreter()), "-I", "-S", str(init), str(report_fd), str(steps),
+            str(PROCESS_LIMIT), *caps, *folders, "--"]
 
 
 @dataclasses.dataclass
 class Layout:
-    """A run's folders on the machine (``host``) and as the snippet sees them (``inside``)."""
+    """A run's folders: on the machine (``host``) and as the snippet sees them (``inside``).
+
+    Contained, the working folder, HOME, /tmp and /dev/shm are tmpfs of the sandbox; on the
+    machine there are only the observer's site folder and the events file, mounted alone.
+    """
 
     base: Path
     contained: bool
@@ -210,12 +273,16 @@ class Layout:
             return self.base / name
         return {"tmp": Path("/tmp"), "shm": Path("/dev/shm")}.get(name, INSIDE / name)
 
-    def leftover_folders(self) -> list[tuple[Path, str]]:
-        """Folders whose content after the run was left behind, with the label reports use."""
-        folders = [(self.host("cwd"), "working directory"), (self.host("tmp"), "TMPDIR")]
+    def events(self, inside: bool = False) -> Path:
+        """The events file (observe.py), written by every process of the run."""
+        return (self.inside("events") if inside else self.host("events")) / "events.jsonl"
+
+    def scanned(self) -> list[tuple[str, Path]]:
+        """The run's folders whose content after the run is a leftover, with their labels."""
+        folders = [("working directory", "cwd"), ("TMPDIR", "tmp")]
         if self.contained:
-            folders += [(self.host("shm"), "/dev/shm"), (self.host("home"), "HOME")]
-        return folders
+            folders += [("/dev/shm", "shm"), ("HOME", "home")]
+        return [(label, self.inside(name)) for label, name in folders]
 
 
 def environment(layout: Layout, extra: dict[str, str]) -> dict[str, str]:
@@ -227,103 +294,171 @@ def environment(layout: Layout, extra: dict[str, str]) -> dict[str, str]:
     return env
 
 
-def command(layout: Layout, argv: list[str], extra_visible: list[Path],
-            report_fd: int) -> list[str]:
-    """The command line that runs ``argv`` contained (``mode().contained`` must be true)."""
-    binds = [("--bind", layout.host("tmp"), Path("/tmp")),
-             ("--bind", layout.host("shm"), Path("/dev/shm"))]
-    for name in ("cwd", "home", "events", "strace"):
-        if layout.host(name).is_dir():
-            binds.append(("--bind", layout.host(name), layout.inside(name)))
-    binds.append(("--ro-bind", layout.host("site"), layout.inside("site")))
-    for path in _hidden(extra_visible):  # what the sandbox would hide (under /tmp, /run...)
-        binds.append(("--ro-bind", path, path))
-    steps = str(int(4 * EXIT_GRACE / 0.02))
-    return [shutil.which("bwrap") or "bwrap",
-            *_options(layout.base, layout.inside("cwd"), binds),
-            "/bin/sh", "-c", INIT, "snippet-init", str(report_fd), steps, str(PROCESS_LIMIT),
+def command(layout: Layout, argv: list[str], visible: list[Path], report_fd: int) -> list[str]:
+    """The command line that runs ``argv`` under the run's init: in a sandbox when
+    ``layout.contained``, else the init alone (a subreaper on the host)."""
+    steps = int(4 * EXIT_GRACE / 0.02)
+    if not layout.contained:
+        folders = [f"scan={label}={path}" for label, path in layout.scanned()]
+        return [*_init_command(report_fd, steps, folders, contained=False), *argv]
+    binds = [("--size", str(FOLDER_SIZE), "--tmpfs", str(layout.inside(name)))
+             for name in ("cwd", "home")]
+    binds.append(("--ro-bind", str(layout.host("site")), str(layout.inside("site"))))
+    binds.append(("--bind", str(layout.events()), str(layout.events(inside=True))))
+    binds += _visible(visible)
+    folders = [f"scan={label}={path}" for label, path in layout.scanned()]
+    for path in _mounted_under_scanned(visible):
+        folders.append(f"mount={path}")
+        folders += [f"made={parent}" for parent in path.parents
+                    if parent != Path("/") and parent.parent != Path("/")]
+    return [shutil.which("bwrap") or "bwrap", *_options(binds),
+            "--chdir", str(layout.inside("cwd")), *_init_command(report_fd, steps, folders),
             *argv]
 
 
-def _hidden(paths: list[Path]) -> list[Path]:
-    """The paths (files, or folders below /tmp, /run...) that must be mounted to stay visible."""
+def _visible(paths: list[Path]) -> list[tuple[str, ...]]:
+    """Read-only binds that show ``paths`` (files or folders) at their own place, with the
+    interpreter's prefix (its site-packages hidden under empty tmpfs)."""
+    python = interpreter()
+    prefix = Path(os.path.realpath(sys.base_prefix))
+    shown = [*paths]
+    if not python.is_relative_to("/usr"):
+        shown.append(prefix)
+    binds, done = [], []
+    for path in dict.fromkeys(Path(os.path.realpath(p)) for p in shown):
+        if path.is_relative_to("/usr") or any(path.is_relative_to(d) for d in done):
+            continue
+        if path.is_dir():
+            done.append(path)
+        binds.append(("--ro-bind", str(path), str(path)))
+    for packages in site.getsitepackages([str(prefix)]):
+        if Path(packages).is_dir() and any(Path(packages).is_relative_to(d)
+                                           for d in [*done, Path("/usr")]):
+            binds.append(("--tmpfs", packages))
+    return binds
+
+
+def _mounted_under_scanned(paths: list[Path]) -> list[Path]:
+    """Mount points the sandbox makes inside /tmp (a snippet kept in /tmp): not leftovers."""
     found = []
-    for path in paths:
-        if path.is_dir() and path in HIDDEN:
-            continue  # a file right in /tmp: mounted alone (the caller lists it too)
-        if any(path.is_relative_to(hidden) for hidden in HIDDEN) and path not in found:
+    for path in dict.fromkeys(Path(os.path.realpath(p)) for p in paths):
+        if path.is_relative_to("/tmp") and path != Path("/tmp"):
             found.append(path)
     return found
 
 
-def mount_points(layout: Layout, extra_visible: list[Path]) -> set[Path]:
-    """Files and folders the sandbox made in the run's /tmp to mount hidden paths: not leftovers."""
-    made = set()
-    for path in _hidden(extra_visible):
-        if path.is_relative_to("/tmp"):
-            relative = path.relative_to("/tmp")
-            for i in range(1, len(relative.parts) + 1):
-                made.add(layout.host("tmp").joinpath(*relative.parts[:i]))
-    return made
+# --- per-run bounds for root: a pids cgroup and a memory cgroup ------------------------------
+# RLIMIT_NPROC does not bind root (the kernel exempts uid 0), and no rlimit bounds the memory of a
+# whole run, so a root build puts each run in cgroups of its own: pids.max, and memory.max
+# (cgroup v2) or memory.limit_in_bytes (v1), where the controllers can be written.
 
-
-# --- the process limit for root: a pids cgroup ----------------------------------------------------
-# RLIMIT_NPROC does not bind root (the kernel exempts uid 0), so a root build puts each run in a
-# cgroup of its own with pids.max, where the pids controller can be written (cgroup v1 or v2).
-
-def _pids_parent() -> Path | None:
+def _cgroup_parents() -> dict[str, Path]:
+    """controller ("pids", "memory") -> the folder this process's cgroup has for it."""
     try:
         lines = Path("/proc/self/cgroup").read_text().splitlines()
     except OSError:
-        return None
+        return {}
+    found = {}
     for line in lines:
         _id, controllers, path = line.split(":", 2)
-        if "pids" in controllers.split(","):
-            return Path("/sys/fs/cgroup/pids") / path.lstrip("/")
+        for name in ("pids", "memory"):
+            if name in controllers.split(","):
+                found[name] = Path("/sys/fs/cgroup") / name / path.lstrip("/")
     for line in lines:
         if line.startswith("0::"):
             base = Path("/sys/fs/cgroup") / line[3:].lstrip("/")
             try:
-                if "pids" in (base / "cgroup.subtree_control").read_text().split():
-                    return base
+                enabled = (base / "cgroup.subtree_control").read_text().split()
             except OSError:
-                return None
-    return None
+                continue
+            for name in ("pids", "memory"):
+                if name in enabled and name not in found:
+                    found[name] = base
+    return found
+
+
+_LIMIT_FILES = {"pids": [("pids.max", PROCESS_LIMIT)],
+                "memory": [("memory.max", RUN_MEMORY), ("memory.swap.max", 0)]}
+_LIMIT_FILES_V1 = {"pids": [("pids.max", PROCESS_LIMIT)],
+                   "memory": [("memory.limit_in_bytes", RUN_MEMORY)]}
 
 
 class ProcessGroup:
-    """A pids cgroup for one run, or nothing (``path`` None) where none can be made."""
+    """The cgroups of one run (``paths``: empty where none can be made)."""
 
     def __init__(self, name: str):
-        self.path: Path | None = None
-        parent = _pids_parent() if os.getuid() == 0 and mode().contained else None
-        if parent is None:
+        self.paths: list[Path] = []
+        self.controllers: list[str] = []
+        self.procs: list[str] = []
+        if os.getuid() != 0 or not mode().contained:
             return
-        path = parent / name
-        try:
-            path.mkdir()
-            (path / "pids.max").write_text(str(PROCESS_LIMIT))
-            self.procs = os.fspath(path / "cgroup.procs")
-            self.path = path
-        except OSError:
-            self.remove(path)
+        for controller, parent in _cgroup_parents().items():
+            path = parent / name
+            if path in self.paths:  # cgroup v2: one folder for both controllers
+                self.controllers.append(controller)
+                continue
+            try:
+                path.mkdir()
+            except OSError:
+                continue
+            try:
+                v1 = not (parent / "cgroup.controllers").exists()
+                for file, value in (_LIMIT_FILES_V1 if v1 else _LIMIT_FILES).get(controller, []):
+                    try:
+                        (path / file).write_text(str(value))
+                    except OSError:
+                        if file != "memory.swap.max":  # no swap accounting: RAM is the bound
+                            raise
+                self.paths.append(path)
+                self.controllers.append(controller)
+            except OSError:
+                self.remove(path)
+        self.procs = [os.fspath(path / "cgroup.procs") for path in self.paths]
+
+    @property
+    def path(self) -> Path | None:
+        return self.paths[0] if self.paths else None
 
     def join(self) -> None:
-        """In the child before exec (preexec_fn): move into the cgroup, with all it will start."""
-        if self.path is not None:
-            fd = os.open(self.procs, os.O_WRONLY)
+        """In the child before exec (preexec_fn): move into the cgroups, with all it will start."""
+        for procs in self.procs:
+            fd = os.open(procs, os.O_WRONLY)
             try:
                 os.write(fd, str(os.getpid()).encode())
             finally:
                 os.close(fd)
 
+    def out_of_memory(self) -> bool:
+        """Whether the memory bound killed a process of the run."""
+        for path in self.paths:
+            for file, word in (("memory.events", "oom_kill"), ("memory.oom_control", "oom_kill")):
+                try:
+                    for line in (path / file).read_text().splitlines():
+                        key, _, value = line.partition(" ")
+                        if key == word and int(value) > 0:
+                            return True
+                except (OSError, ValueError):
+                    continue
+            try:
+                if int((path / "memory.failcnt").read_text()) > 0:
+                    return True
+            except (OSError, ValueError):
+                pass
+        return False
+
+    def describe(self) -> str:
+        parts = []
+        if "pids" in self.controllers:
+            parts.append(f"{PROCESS_LIMIT} processes")
+        if "memory" in self.controllers:
+            parts.append(f"{RUN_MEMORY >> 30} GiB of memory in all")
+        return ", ".join(parts)
+
     def remove(self, path: Path | None = None) -> None:
-        """Remove the cgroup once empty; the processes of a killed namespace take a moment to
+        """Remove the cgroups once empty; the processes of a killed namespace take a moment to
         go, so a busy one is removed later (next run, or when the build exits), not waited for."""
-        path = path or self.path
         with _STALE_LOCK:
-            if path is not None:
-                _STALE.append(path)
+            _STALE.extend([path] if path is not None else self.paths)
             _STALE[:] = [stale for stale in _STALE if not _removed(stale)]
 
 
@@ -351,9 +486,28 @@ def _remove_stale() -> None:
         time.sleep(0.02)
 
 
+def hold_report_fd() -> None:
+    """Keep REPORT_FD open in this process (on /dev/null, close-on-exec).
+
+    The child of a run gets the init's report pipe at REPORT_FD, which Popen must find open when
+    it forks. In a build whose threads open and close files all the time, a free low descriptor
+    comes and goes; held here, it stays.
+    """
+    try:
+        os.fstat(REPORT_FD)
+    except OSError:
+        fd = os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC)
+        if fd != REPORT_FD:
+            os.dup2(fd, REPORT_FD, inheritable=False)
+            os.close(fd)
+
+
+hold_report_fd()
+
+
 def limits(timeout: float, report_fd: int | None = None, group: ProcessGroup | None = None):
     """A function for Popen's preexec_fn: the run's resource limits (inherited by all of it),
-    and the init's report pipe moved to REPORT_FD (the shell reads one-digit fd numbers only)."""
+    and the init's report pipe moved to REPORT_FD."""
     cpu = int(timeout) + CPU_EXTRA
 
     def apply() -> None:
@@ -372,11 +526,21 @@ def limits(timeout: float, report_fd: int | None = None, group: ProcessGroup | N
 
 
 def describe_limits(timeout: float) -> str:
+    """The bounds of a run, as the runs page states them."""
+    whole = (f"{RUN_MEMORY >> 30} GiB of memory in all (a memory cgroup)"
+             if os.getuid() == 0 and mode().contained and "memory" in _cgroup_parents() else
+             f"no bound on the memory of all its processes together beyond {PROCESS_LIMIT} "
+             f"processes of {MEMORY_LIMIT >> 30} GiB each")
+    folders = (f"; /tmp, /dev/shm, home and working folder {FOLDER_SIZE >> 20} MiB each"
+               if mode().contained else "")
     return (f"memory {MEMORY_LIMIT >> 30} GiB per process, files {FILE_SIZE_LIMIT >> 20} MiB, "
-            f"CPU {int(timeout) + CPU_EXTRA} s per process, {PROCESS_LIMIT} processes")
+            f"CPU {int(timeout) + CPU_EXTRA} s per process, {PROCESS_LIMIT} processes; "
+            f"{whole}{folders}")
 
 
 if __name__ == "__main__":  # python3 docs/_ext/snippetexec/contain.py: is containment possible?
     found = mode()
     print(("contained: " if found.contained else "NOT contained: ") + found.how)
+    if found.caps:
+        print(f"capability sets inside a run: {found.caps}")
     sys.exit(0 if found.contained or not required() else 1)

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -23,9 +24,10 @@ import uuid
 from pathlib import Path
 
 try:
-    from . import contain, observe
+    from . import contain, hostfiles, observe
 except ImportError:  # runner.py run as a script
     import contain
+    import hostfiles
     import observe
 
 DEFAULT_TIMEOUT = 30.0
@@ -65,11 +67,13 @@ class Run:
     strace_logs: dict | None = None  # a traced run's strace logs (not cached)
     stopped: str = ""  # why the runner stopped it early: "output" (printed too much), "cancelled"
     contained: str = ""  # how the run was contained (contain.py), "" if it was not
+    problems: list[str] = dataclasses.field(default_factory=list)  # bounds hit, forged report...
+    made: dict = dataclasses.field(default_factory=dict)  # how: run_context() when it ran
 
     @property
     def ok(self) -> bool:
         return (self.returncode == 0 and not self.timed_out and not self.leftovers
-                and not self.stopped)
+                and not self.stopped and not self.problems)
 
     @property
     def status(self) -> str:
@@ -84,6 +88,8 @@ class Run:
             return f"killed by {signal_name(-self.returncode)}"
         if self.returncode:
             return f"exit status {self.returncode}"
+        if self.problems:
+            return "failed: " + self.problems[0]
         if self.leftovers:
             return "left things behind"
         return "ok"
@@ -111,6 +117,7 @@ class Run:
         else:
             why = self.status
         lines = [f"{where}: {why}"]
+        lines += [f"  {problem}" for problem in self.problems if problem not in why]
         counts = [item for item in self.leftovers if re.search(r": and \d+ more", item)]
         named = [item for item in self.leftovers if item not in counts]
         lines += [f"  left behind: {item}" for item in named[:SHOWN_LEFTOVERS]]
@@ -139,7 +146,8 @@ class Run:
         checks = {"snippet": str, "output": str, "returncode": (int, type(None)),
                   "duration": (int, float), "timeout": (int, float), "timed_out": bool,
                   "leftovers": list, "finished_at": (int, float), "events": list,
-                  "calls": list, "calls_from": str, "stopped": str, "contained": str}
+                  "calls": list, "calls_from": str, "stopped": str, "contained": str,
+                  "problems": list, "made": dict}
         for name, kind in checks.items():
             if name in fields and not isinstance(fields[name], kind):
                 raise ValueError(f"field {name!r} has the wrong type")
@@ -299,9 +307,11 @@ class Snippet:
         return [self.path, *self.uses]
 
     def cache_key(self) -> str:
-        """Everything that changes a run: the files' bytes, the limit, Python and this runner."""
+        """Everything that changes a run: the files' bytes, the limit, Python, this runner, and
+        how runs are made here (run_context: contained or not, strace, root, the kernel)."""
         digest = hashlib.sha256()
-        parts = [sys.version.encode(), str(float(self.timeout)).encode(), _MACHINERY]
+        parts = [sys.version.encode(), str(float(self.timeout)).encode(), _MACHINERY,
+                 json.dumps(run_context(), sort_keys=True).encode()]
         for file in self.files():
             parts += [file.name.encode(), file.read_bytes()]
         for part in parts:
@@ -310,11 +320,21 @@ class Snippet:
         return digest.hexdigest()[:32]
 
 
+def run_context() -> dict:
+    """How runs are made on this machine, as the cache key, the published record and the runs
+    page state it: a run made another way is run again, never published as this one."""
+    how = contain.mode()
+    return {"contained": how.contained, "how": how.how, "root": os.getuid() == 0,
+            "strace": shutil.which("strace") is not None, "kernel": os.uname().release,
+            "python": sys.version.split()[0], "interpreter": str(contain.interpreter())}
+
+
 def _machinery_digest() -> bytes:
     """The runner's own code: a change to how snippets are run runs them again."""
     digest = hashlib.sha256(RUNNER_VERSION.encode())
     for module in sorted(Path(__file__).parent.glob("*.py")):
-        if module.name in ("runner.py", "observe.py", "contain.py"):
+        if module.name in ("runner.py", "observe.py", "contain.py", "sandbox_init.py",
+                           "hostfiles.py"):
             digest.update(module.read_bytes())
     return digest.digest()
 
@@ -352,30 +372,29 @@ def run(target: Snippet | Path | str, timeout: float | None = None, trace: bool 
     how = contain.mode()
     if not how.contained and contain.required():
         raise RuntimeError(f"containment is required ({contain.ENV_SWITCH}) but {how.how}")
-    with tempfile.TemporaryDirectory(prefix="snippet-") as base:
-        layout = contain.Layout(Path(base), how.contained)
+    base = Path(tempfile.mkdtemp(prefix="snippet-"))
+    try:
+        layout = contain.Layout(base, how.contained)
         (layout.host("site") / "sitecustomize.py").write_text(_SITECUSTOMIZE + _observer_code())
-        (layout.host("events") / "events.jsonl").touch()
+        layout.events().touch()
         mark = uuid.uuid4().hex
         env = contain.environment(layout, {
-            "PYTHONUNBUFFERED": "1", "PYTHONUTF8": "1", "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONUTF8": "1", "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(layout.inside("site")),
-            "SNIPPET_EVENTS": str(layout.inside("events") / "events.jsonl"),
+            "SNIPPET_EVENTS": str(layout.events(inside=True)),
             "SNIPPET_OBSERVE": snippet.setting("observe", observe.DEFAULT_SETTING),
             _ENV_MARK: mark})
-        command = [sys.executable, str(path)]
-        # What the snippet must see even where the sandbox hides a folder (a snippet in /tmp).
-        visible = [*snippet.files(), *dict.fromkeys(f.parent for f in snippet.files()),
-                   Path(sys.prefix), Path(sys.base_prefix)]
-        report_r, report_w = os.pipe() if how.contained else (-1, -1)
-        if how.contained:
-            command = contain.command(layout, command, visible, contain.REPORT_FD)
+        # What the snippet must see: its folder and what it uses (the interpreter is added).
+        visible = [*snippet.files(), *dict.fromkeys(f.parent for f in snippet.files())]
+        report_r, report_w = os.pipe()
+        command = contain.command(layout, [str(contain.interpreter()), str(path)], visible,
+                                  contain.REPORT_FD)
         if trace:
             # strace outside the sandbox: the snippet keeps the pids of an untraced run.
             from . import calls
             layout.host("strace").mkdir()
             command = calls.command(layout.host("strace") / "log") + command
-        group = contain.ProcessGroup(f"snippet-{mark}")  # root: the process limit, as a cgroup
+        group = contain.ProcessGroup(f"snippet-{mark}")  # root: processes and memory, as cgroups
         started = time.monotonic()
         try:
             for attempt in range(3):
@@ -383,47 +402,50 @@ def run(target: Snippet | Path | str, timeout: float | None = None, trace: bool 
                     proc = subprocess.Popen(
                         command, cwd=layout.host("cwd"), env=env, stdin=subprocess.DEVNULL,
                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-                        pass_fds=(report_w, contain.REPORT_FD) if how.contained else (),
-                        preexec_fn=contain.limits(timeout, report_w if how.contained else None,
-                                                  group),
+                        pass_fds=(report_w, contain.REPORT_FD),
+                        preexec_fn=contain.limits(timeout, report_w, group),
                     )
                     break
                 except OSError as error:
                     # REPORT_FD, closed at the moment of fork by another thread: try again.
                     if error.errno != errno.EBADF or attempt == 2:
                         raise
-                    _hold_report_fd()
+                    contain.hold_report_fd()
         finally:
-            if how.contained:
-                os.close(report_w)
+            os.close(report_w)
         try:
-            watch = _Watch(proc, report_r, timeout, cancel or CANCEL, mark, started)
+            watch = _Watch(proc, report_r, timeout, cancel or CANCEL, mark, started,
+                           how.contained, trace)
             watch.loop()
         finally:
-            _kill_tree(proc)
+            _kill_tree(proc, how.contained)
             proc.stdout.close()
-            if report_r >= 0:
-                os.close(report_r)
+            os.close(report_r)
             proc.wait()
-            group.remove()
-        leftovers = watch.leftovers
-        ignored = contain.mount_points(layout, visible) if how.contained else set()
-        for folder, label in layout.leftover_folders():
-            found = [p for p in sorted(folder.rglob("*")) if p not in ignored]
-            leftovers += [f"{label}: {p.relative_to(folder)}" for p in found[:LEFTOVERS_KEPT]]
-            if len(found) > LEFTOVERS_KEPT:
-                leftovers.append(f"{label}: and {len(found) - LEFTOVERS_KEPT} more files")
-        events = _load_events(layout.host("events") / "events.jsonl")
+        problems = watch.problems(proc.returncode)
+        if not how.contained:  # what escaped the init's tree (it could not, but look)
+            watch.leftovers += _reported(_kill_marked(mark))
+        if group.out_of_memory():
+            problems.append(f"a process was killed: the run used all its memory "
+                            f"({contain.RUN_MEMORY >> 30} GiB in all)")
+        group.remove()
+        events, events_problem = _load_events(layout.events())
+        if events_problem:
+            problems.append(events_problem)
         strace_logs = None
         if trace:
             from . import calls
             strace_logs = calls.parse_logs(layout.host("strace") / "log")
+    finally:
+        removal_problem = hostfiles.remove_tree(base)
+    if removal_problem:
+        problems.append(removal_problem)
     return Run(
         snippet=_shown_as(path), output=watch.output.decode("utf-8", "replace"),
         returncode=watch.returncode, duration=round(watch.duration, 3),
-        timeout=timeout, timed_out=watch.timed_out, leftovers=leftovers, finished_at=time.time(),
-        events=events, strace_logs=strace_logs, stopped=watch.stopped,
-        contained=how.how if how.contained else "",
+        timeout=timeout, timed_out=watch.timed_out, leftovers=watch.leftovers,
+        finished_at=time.time(), events=events, strace_logs=strace_logs, stopped=watch.stopped,
+        contained=how.how if how.contained else "", problems=problems, made=run_context(),
     )
 
 
@@ -432,25 +454,29 @@ CANCEL = threading.Event()  # set: every run of this process stops now (the buil
 
 
 class _Watch:
-    """Reads a run's output and reports until it ends, never past its deadlines.
+    """Reads a run's output and its init's report until it ends, never past its deadlines.
 
     Deadlines: the time limit (then the snippet's stack is asked for and, once it has printed it
     or a second later, all of it is killed); the grace period once the snippet has ended (its
-    leftovers are then killed); and one second after any kill, whatever still holds the output
-    pipe.
+    leftovers are then killed by the init); and one second after any kill, whatever still holds
+    the output pipe.
     """
 
-    def __init__(self, proc, report_fd: int, timeout: float, cancel, mark: str, started: float):
+    def __init__(self, proc, report_fd: int, timeout: float, cancel, mark: str, started: float,
+                 contained: bool, traced: bool):
         self.proc, self.report_fd, self.cancel, self.mark = proc, report_fd, cancel, mark
+        self.contained, self.traced = contained, traced
         self.started = started
         self.deadline = started + timeout
         self.output = b""
         self.report = b""
+        self.reported: int | None = None  # the status the init reported
         self.returncode: int | None = None
         self.duration = 0.0
         self.timed_out = False
         self.stopped = ""
         self.leftovers: list[str] = []
+        self.init_problems: list[str] = []  # "full", "error" lines of the report
         self.ended_at: float | None = None  # when the snippet's own process ended
         self.killed_at: float | None = None
         self.stack_at: float | None = None
@@ -461,15 +487,12 @@ class _Watch:
 
     def loop(self) -> None:
         out_fd = self.proc.stdout.fileno()
-        self.out_pipe = f"pipe:[{os.fstat(out_fd).st_ino}]"
         os.set_blocking(out_fd, False)
+        os.set_blocking(self.report_fd, False)
         poller = select.poll()
-        poller.register(out_fd, select.POLLIN)
-        open_fds = {out_fd}
-        if self.report_fd >= 0:
-            os.set_blocking(self.report_fd, False)
-            poller.register(self.report_fd, select.POLLIN)
-            open_fds.add(self.report_fd)
+        open_fds = {out_fd, self.report_fd}
+        for fd in open_fds:
+            poller.register(fd, select.POLLIN)
         while True:
             now = time.monotonic()
             if self._check(now):
@@ -485,17 +508,13 @@ class _Watch:
                     open_fds.discard(fd)
                 elif fd == out_fd:
                     self._output(data)
-                else:
+                elif len(self.report) < REPORT_LIMIT:
                     self.report += data
                     self._parse_report()
             if not open_fds and self.proc.poll() is not None:
-                if self.ended_at is None:  # fallback mode: the snippet is the child
-                    self._ended(self.proc.returncode)
-                if self.report_fd < 0 and not self.leftovers:
-                    self.leftovers = _reported(_kill_marked(self.mark))
+                if self.ended_at is None:  # the init died before it could report
+                    self._ended(None)
                 return
-            if self.report_fd < 0 and self.ended_at is None and self.proc.poll() is not None:
-                self._ended(self.proc.returncode)  # the pipe may still be held by leftovers
 
     def _check(self, now: float) -> bool:
         """Act on the deadlines; True when the watch is over."""
@@ -505,30 +524,22 @@ class _Watch:
         if self.ended_at is None and now >= self.deadline and not self.timed_out:
             self.timed_out = True
             self.stack_at, self.stack_from = now, len(self.output)
-            _show_stack(self.proc, self.report_fd >= 0)
+            _show_stack(self.proc, self.contained, self.traced)
         if self.stack_at is not None and self.killed_at is None and (
                 now >= self.stack_at + 1 or self._stack_printed(now)):
             self._kill(now)
         if self.ended_at is not None and self.killed_at is None:
-            if self.report_fd >= 0 and not self.grace_over and \
-                    now >= self.ended_at + contain.EXIT_GRACE:
+            if not self.grace_over and now >= self.ended_at + contain.EXIT_GRACE:
                 self.grace_over = True  # the init: report what is left, kill it and exit
-                for init in _in_namespace(self.proc.pid, 1):
+                for init in _init_pids(self.proc, self.contained, self.traced):
                     _signal(init, signal.SIGUSR1)
             if now >= self.ended_at + contain.EXIT_GRACE + 2:  # the init did not finish in time
-                if self.report_fd >= 0 and not self.report_ended:
+                if not self.report_ended:
                     # Busy naming what was left (thousands of exited forks to step over):
-                    # something was, and the sandbox is killed whole.
+                    # something was, and the run is killed whole.
                     self.leftovers.append("processes still running when the grace period "
-                                          "ended; the sandbox was killed whole")
+                                          "ended; the run was killed whole")
                 self._kill(now)
-            elif self.report_fd < 0 and now >= self.ended_at + contain.EXIT_GRACE:
-                found = _kill_marked(self.mark)
-                found += [p for p in _kill_holders(self.out_pipe) if p not in found]
-                self.leftovers = _reported(found)
-                self._kill(now)
-            elif self.report_fd < 0 and not _marked(self.mark):
-                _kill_group(self.proc.pid)  # nothing left of the run but maybe its group
         if self.killed_at is not None and now >= self.killed_at + 1:
             if self.ended_at is None:
                 self.duration = now - self.started
@@ -554,26 +565,74 @@ class _Watch:
         for line in lines:
             word, _sep, rest = line.decode("utf-8", "replace").partition(" ")
             if word == "exit" and self.ended_at is None:
-                self._ended(_shell_status(rest))
+                try:
+                    self.reported = int(rest)
+                except ValueError:
+                    self.reported = None
+                self._ended(self.reported)
             elif word == "left":
                 pid, _sep, cmd = rest.partition(" ")
                 self.leftovers.append(f"process {pid}: {cmd.strip()}")
             elif word == "more":
                 self.leftovers.append(f"process: and {rest.strip()} more")
+            elif word == "file":
+                self.leftovers.append(_file_leftover(rest))
+            elif word == "files":
+                label, _sep, count = _split_label(rest)
+                self.leftovers.append(f"{label}: and {count} more files")
+            elif word == "full":
+                self.init_problems.append(f"{rest.strip()} was full: the run used all of its "
+                                          f"{contain.FOLDER_SIZE >> 20} MiB")
+            elif word == "error":
+                self.init_problems.append(f"the run's init failed: {rest.strip()}")
             elif word == "end":
                 self.report_ended = True
 
-    def _ended(self, returncode: int) -> None:
+    def _ended(self, returncode: int | None) -> None:
         self.ended_at = time.monotonic()
         self.duration = self.ended_at - self.started
         if not self.timed_out and not self.stopped:
             self.returncode = returncode
 
+    def problems(self, real: int | None) -> list[str]:
+        """What went wrong besides the snippet's own status, once ``real`` (the exit status of
+        the process the runner waited for: bwrap, strace or the init) is known.
+
+        The status comes from ``real``; the report only tells when the snippet ended. A report
+        that disagrees with ``real`` was forged (or the init was killed): the run fails."""
+        found = list(self.init_problems)
+        if self.timed_out or self.stopped:
+            return found
+        expected = None if self.reported is None else (
+            self.reported if self.reported >= 0 else 128 - self.reported)
+        if real is None or real < 0 or expected is None or real != expected or \
+                not self.report_ended:
+            found.append(f"the run's report (exit {self.reported}) does not match the exit "
+                         f"status of its init ({real}): it was forged, or the init was killed")
+            self.returncode = _shell_status(str(real)) if real is not None and real >= 0 \
+                else real
+        return found
+
     def _kill(self, now: float) -> None:
         self.killed_at = now
-        _kill_tree(self.proc)
-        if self.report_fd < 0:
-            _kill_marked(self.mark)
+        _kill_tree(self.proc, self.contained)
+
+
+REPORT_LIMIT = 1 << 20  # bytes of report read; the init writes a few kilobytes at most
+
+
+def _split_label(rest: str) -> tuple[str, str, str]:
+    """ "working directory 12" -> ("working directory", " ", "12"), for labels with spaces."""
+    for label in ("working directory", "TMPDIR", "/dev/shm", "HOME"):
+        if rest.startswith(label + " "):
+            return label, " ", rest[len(label) + 1:]
+    label, sep, value = rest.partition(" ")
+    return label, sep, value
+
+
+def _file_leftover(rest: str) -> str:
+    label, _sep, path = _split_label(rest)
+    return f"{label}: {path}"
 
 
 OUTPUT_LIMIT = 1 << 20  # bytes of output kept; a snippet printing more is stopped
@@ -605,8 +664,12 @@ def _reported(found: list[tuple[int, str]]) -> list[str]:
     return items
 
 
-def _kill_tree(proc: subprocess.Popen) -> None:
-    """Kill the run: its process group, and (contained) bwrap, whose death ends the namespace."""
+def _kill_tree(proc: subprocess.Popen, contained: bool) -> None:
+    """Kill the run. Contained: bwrap, whose death ends the namespace and all in it. In the
+    fallback: every descendant of the init (frozen first, so that none forks away), its process
+    group, and the init."""
+    if not contained and proc.poll() is None:
+        _kill_descendants(proc.pid)
     _kill_group(proc.pid)
     try:
         proc.kill()
@@ -614,26 +677,36 @@ def _kill_tree(proc: subprocess.Popen) -> None:
         pass
 
 
+def _kill_descendants(top: int) -> None:
+    seen: set[int] = set()
+    for _ in range(50):  # until a pass finds nothing new: a stopped process forks no more
+        new = [pid for pid in _descendants(top) if pid not in seen]
+        if not new:
+            break
+        for pid in new:
+            _signal(pid, signal.SIGSTOP)
+        seen.update(new)
+    for pid in seen:
+        _signal(pid, signal.SIGKILL)
+
+
+def _descendants(top: int) -> list[int]:
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_bytes().rsplit(b")", 1)[1].split()
+                parents[int(entry.name)] = int(fields[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found, level = [], {top}
+    while level:
+        level = {pid for pid, parent in parents.items() if parent in level and pid not in found}
+        found += sorted(level)
+    return found
+
+
 # --- observation: what the run did (docs/_ext/snippetexec/observe.py) ----------------------------
-
-def _hold_report_fd() -> None:
-    """Keep contain.REPORT_FD open in this process (on /dev/null, close-on-exec).
-
-    The child of a contained run gets the init's report pipe at REPORT_FD, which Popen must find
-    open when it forks. In a build whose threads open and close files all the time, a free low
-    descriptor comes and goes; held here, it stays.
-    """
-    try:
-        os.fstat(contain.REPORT_FD)
-    except OSError:
-        fd = os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC)
-        if fd != contain.REPORT_FD:
-            os.dup2(fd, contain.REPORT_FD, inheritable=False)
-            os.close(fd)
-
-
-_hold_report_fd()
-
 
 def _observer_code() -> str:
     """The observation layer's code for sitecustomize."""
@@ -643,23 +716,30 @@ def _observer_code() -> str:
 MAX_EVENTS = 20_000  # events kept per run; a loop should ask for fewer (# snippet: observe = ...)
 
 
-def _load_events(file: Path) -> list[dict]:
-    """The events the run recorded, in the order they were written (at most MAX_EVENTS)."""
+EVENTS_LIMIT = 64 << 20  # bytes of the events file read at most
+
+
+def _load_events(file: Path) -> tuple[list[dict], str]:
+    """The events the run recorded, in the order they were written (at most MAX_EVENTS), and
+    what was wrong with the file if it was not a regular file the runner could read."""
     events = []
     try:
-        with file.open(encoding="utf-8", errors="replace") as lines:
-            for line in lines:
-                if len(events) == MAX_EVENTS:
-                    events.append({"pid": 0, "call": "observe.truncated",
-                                   "args": {"kept": MAX_EVENTS}})
-                    break
-                try:
-                    events.append(json.loads(line))
-                except ValueError:
-                    continue  # a line cut short by a process killed while writing it
+        data, truncated = hostfiles.read_regular(file, EVENTS_LIMIT)
+    except hostfiles.NotARegularFile as error:
+        return [], f"the events file was replaced: {error}"
     except FileNotFoundError:
-        pass
-    return events
+        return [], "the events file was removed"
+    for line in data.decode("utf-8", "replace").splitlines():
+        if len(events) == MAX_EVENTS:
+            break
+        try:
+            events.append(json.loads(line))
+        except ValueError:
+            continue  # a line cut short by a process killed while writing it
+    if len(events) == MAX_EVENTS or truncated:
+        events = events[:MAX_EVENTS]
+        events.append({"pid": 0, "call": "observe.truncated", "args": {"kept": len(events)}})
+    return events, ""
 
 
 def _shown_as(path: Path) -> str:
@@ -676,20 +756,26 @@ def _signal(pid: int, sig: int) -> None:
         pass
 
 
-def _show_stack(proc: subprocess.Popen, contained: bool) -> None:
+def _show_stack(proc: subprocess.Popen, contained: bool, traced: bool) -> None:
     """Ask the snippet's main process to print its Python stack (where it hangs).
 
     It keeps running: the caller kills it a second later, once it has had time to print.
-    Contained, the snippet is pid 2 of its namespace, a child of the init, itself bwrap's child.
+    The snippet is the init's child: contained, pid 2 of its namespace.
     """
-    pid = proc.pid
     if contained:
-        pid = next(iter(_in_namespace(proc.pid, 2)), 0)
-    if pid:
-        try:
-            os.kill(pid, STACK_SIGNAL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        pids = _in_namespace(proc.pid, 2)
+    else:
+        pids = [c for init in _init_pids(proc, contained, traced) for c in _children(init)]
+    for pid in pids[:1]:
+        _signal(pid, STACK_SIGNAL)
+
+
+def _init_pids(proc: subprocess.Popen, contained: bool, traced: bool) -> list[int]:
+    """The run's init: pid 1 of the namespace, or (fallback) the process started, or its child
+    when strace started it."""
+    if contained:
+        return _in_namespace(proc.pid, 1)
+    return _children(proc.pid) if traced else [proc.pid]
 
 
 def _status_fields(pid: int) -> dict[str, str]:
@@ -741,28 +827,6 @@ def _kill_marked(mark: str) -> list[tuple[int, str]]:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-    return found
-
-
-def _kill_holders(pipe: str) -> list[tuple[int, str]]:
-    """Kill every process that holds ``pipe`` ("pipe:[inode]") open; return what was found.
-
-    Without containment, catches a daemon that dropped its environment (and the mark) but kept
-    the run's output pipe.
-    """
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            links = [os.readlink(fd) for fd in (entry / "fd").iterdir()]
-            if pipe not in links:
-                continue
-            cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        found.append((int(entry.name), cmd.strip()))
-        _signal(int(entry.name), signal.SIGKILL)
     return found
 
 

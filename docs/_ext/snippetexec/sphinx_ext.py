@@ -216,7 +216,8 @@ class SnippetCollector(EnvironmentCollector):
             if node["hidden"]:
                 node.replace_self([])
                 continue
-            printed = run.output if run.ok else f"{run.output}\n[{run.status}]"
+            # Control characters (ESC, BEL, U+FFFE...) shown escaped, as in the log: never raw.
+            printed = runner.printable(run.output if run.ok else f"{run.output}\n[{run.status}]")
             block = nodes.literal_block(printed, printed, language=node["language"] or "none",
                                         classes=["snippet-output"])
             block["snippet"] = node["snippet"]
@@ -224,8 +225,8 @@ class SnippetCollector(EnvironmentCollector):
             node.replace_self([block, *_calls_panel(run, node["snippet"])])
         for node in list(doctree.findall(snippet_value)):
             run = self._run_for(app, node)
-            found = [line[len(node["prefix"]):].strip() for line in run.output.splitlines()
-                     if line.startswith(node["prefix"])]
+            found = [runner.printable(line[len(node["prefix"]):].strip())
+                     for line in run.output.splitlines() if line.startswith(node["prefix"])]
             if not app.config.snippet_execute:
                 found = ["…"]  # nothing was run (make bench's plain Sphinx builds)
             elif len(found) != 1:
@@ -268,7 +269,8 @@ class SnippetCollector(EnvironmentCollector):
             _write_junit(reports / f"snippets-{folder}.xml", records, self.results, app.env)
             _write_published(reports / f"published-{folder}.json", records, self.results, app.env)
         ran = len(self.results.ran)
-        logger.info(f"snippets: {len(records)} shown, {ran} run by this build, "
+        how = "contained" if runner.contain.mode().contained else "NOT contained"
+        logger.info(f"snippets: {len(records)} shown, {ran} run by this build ({how}), "
                     f"{len(records) - ran} from the cache, {failures} failed")
         if ran and _containment_notice():  # said again where a writer reads the outcome
             logger.info(_containment_notice(), color="red")
@@ -384,6 +386,15 @@ def _containment_notice() -> str:
             "build, its cache and this machine. Install bubblewrap (bwrap) to contain them.")
 
 
+def _say_not_contained() -> None:
+    """Loud; a warning (an error under -W) unless the fallback was asked for by name."""
+    if runner.contain.asked_off():
+        logger.info(_containment_notice(), color="red")
+    else:
+        logger.warning(_containment_notice() + f" (set {runner.contain.ENV_SWITCH}=off to "
+                       "build uncontained on purpose)", type="snippet", subtype="uncontained")
+
+
 def _run_all(wanted: dict[str, runner.Snippet], results: Results, jobs: int) -> None:
     """Run the snippets side by side. Ctrl+C or SIGTERM stops every run at once (runner.CANCEL):
     no snippet keeps running and no temporary directory stays behind."""
@@ -392,7 +403,7 @@ def _run_all(wanted: dict[str, runner.Snippet], results: Results, jobs: int) -> 
     if notice and runner.contain.required():
         raise RuntimeError(f"{runner.contain.ENV_SWITCH}=require, but {notice}")
     if notice:
-        logger.info(notice, color="red")
+        _say_not_contained()
     else:
         logger.info(f"contained: {runner.contain.mode().how}")
     logger.info(f"running {total} snippet(s) on {jobs} worker(s)")
@@ -530,7 +541,8 @@ def _table_rows(env, results: Results):
 
 def _runs_digest(env, results: Results) -> str:
     rows = [(f, p, r.status if r else None, r.duration if r else None,
-             r.contained if r else None) for f, p, r in _table_rows(env, results)]
+             r.contained if r else None, sorted(r.made.items()) if r else None)
+            for f, p, r in _table_rows(env, results)]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
@@ -546,7 +558,29 @@ def _runs_table(app, docname: str, results: Results) -> list[nodes.Node]:
             "built this page): a snippet could reach the build and the machine.").format(
                 n=len(bare)))
         notice = [warning]
-    return [*notice, _table(app, docname, rows)]
+    return [*notice, *_how_made(rows), _table(app, docname, rows)]
+
+
+def _how_made(rows) -> list[nodes.Node]:
+    """One paragraph per way the runs were made (one, unless a cache mixed machines)."""
+    ways = {}
+    for _f, _p, run in rows:
+        if run is not None and run.made:
+            ways.setdefault(json.dumps(run.made, sort_keys=True), []).append(run)
+    found = []
+    for text, runs in ways.items():
+        made = json.loads(text)
+        contained = (_("contained: {how}").format(how=made["how"]) if made["contained"] else
+                     _("not contained: {how}").format(how=made["how"]))
+        found.append(nodes.paragraph("", _(
+            "{n} runs made on Linux {kernel} with Python {python}, {user}; {contained}; "
+            "system calls of the panels: {strace}.").format(
+                n=len(runs), kernel=made["kernel"], python=made["python"],
+                user=_("as root") if made["root"] else _("as an ordinary user"),
+                contained=contained,
+                strace=_("from strace") if made["strace"] else _("none (no strace)")),
+            classes=["snippet-runs-made"]))
+    return found
 
 
 def _table(app, docname: str, rows) -> nodes.Node:
