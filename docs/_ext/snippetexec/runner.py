@@ -306,12 +306,14 @@ class Snippet:
         """Every file whose change can change the run: the snippet, then what it uses."""
         return [self.path, *self.uses]
 
-    def cache_key(self) -> str:
+    def cache_key(self, context: dict | None = None) -> str:
         """Everything that changes a run: the files' bytes, the limit, Python, this runner, and
-        how runs are made here (run_context: contained or not, strace, root, the kernel)."""
+        how runs are made (``context``, this machine's run_context() unless given: contained or
+        not, strace, root, the kernel). A test checks a published run against its own context."""
         digest = hashlib.sha256()
+        context = run_context() if context is None else context
         parts = [sys.version.encode(), str(float(self.timeout)).encode(), _MACHINERY,
-                 json.dumps(run_context(), sort_keys=True).encode()]
+                 json.dumps(context, sort_keys=True).encode()]
         for file in self.files():
             parts += [file.name.encode(), file.read_bytes()]
         for part in parts:
@@ -334,7 +336,7 @@ def _machinery_digest() -> bytes:
     digest = hashlib.sha256(RUNNER_VERSION.encode())
     for module in sorted(Path(__file__).parent.glob("*.py")):
         if module.name in ("runner.py", "observe.py", "contain.py", "sandbox_init.py",
-                           "hostfiles.py"):
+                           "hostfiles.py", "calls.py"):
             digest.update(module.read_bytes())
     return digest.digest()
 
