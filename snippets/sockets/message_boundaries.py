@@ -1,4 +1,4 @@
-"""The same three sends read back from a stream, a datagram and a seqpacket socket pair."""
+"""Three sends read back from a stream, a datagram and a seqpacket socket pair."""
 
 import socket
 
@@ -23,7 +23,8 @@ a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
 a.send(b"three")
 a.send(b"next")
 data, _, flags, _ = b.recvmsg(2)  # a 2-byte buffer for a 5-byte datagram
-print(f"recvmsg(2) of b'three': {data!r}, MSG_TRUNC set: {bool(flags & socket.MSG_TRUNC)}")
+cut = bool(flags & socket.MSG_TRUNC)
+print(f"recvmsg(2) of b'three': {data!r}, MSG_TRUNC set: {cut}")
 data, _, flags, _ = b.recvmsg(100)
 print(f"next recvmsg(100): {data!r}, MSG_TRUNC set: {bool(flags & socket.MSG_TRUNC)}")
 a.close()
