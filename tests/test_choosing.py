@@ -95,6 +95,8 @@ def places(out) -> int:
 
 def test_the_cross_cpu_pass_measures_every_mechanism_or_says_why_not(snippet):
     out = snippet("choosing/measure_costs.py")
+    ev = out.events  # each of the 6 mechanisms x 10 batches forked a child once per placement
+    assert len(ev.calls("os.fork", pid=ev.main)) == 6 * 10 * places(out)
     if places(out) == 2:
         trips = ratios(out.line("The child on another CPU, round trip medians (µs):"))
         assert list(trips) == STREAMS + [SIGNAL] and all(v > 0 for v in trips.values())
