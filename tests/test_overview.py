@@ -159,3 +159,39 @@ def test_the_overview_names_every_program_the_examples_run(edition):
     section = index[index.index("(overview-run-it)="):]
     named = set(re.findall(r"`([a-z]+)`", section.split("\n- ", 1)[0]))
     assert programs_run() == named
+
+
+# --- the shape of the overview, sockets and choosing pages: teach first, prove second ----------
+
+MARKS = {"en": ("**In practice:**", "## Under the hood: ", "**Next:**", ("the original",)),
+         "zh": ("**实践中：**", "## 深入：", "**下一章：**", ("原文", "原教程"))}
+
+
+def sections(text: str) -> list[tuple[str, str]]:
+    """(heading, body) of every level-2 and level-3 section, code blocks left out."""
+    text = re.sub(r"```.*?```", "", text, flags=re.S)
+    parts = re.split(r"^(#{2,3} .*)$", text, flags=re.M)
+    return list(zip(parts[1::2], parts[2::2], strict=True))
+
+
+@pytest.mark.parametrize("edition", ["en", "zh"])
+@pytest.mark.parametrize("page", ["index", "sockets", "choosing"])
+def test_each_section_ends_in_practice_and_the_chapter_says_what_is_next(edition, page):
+    practice, under_the_hood, next_line, original = MARKS[edition]
+    text = (DOCS / edition / f"{page}.md").read_text(encoding="utf-8")
+    for heading, body in sections(text):
+        assert body.count(practice) == 1, (heading, body.count(practice))
+    last = text.rstrip().split("\n\n")[-1]
+    assert last.startswith(next_line) or (page == "index" and text.count(next_line) == 1)
+    # Kernel detail is marked, in step in both editions; the original is named only where the
+    # overview says where a reader may start.
+    other = "zh" if edition == "en" else "en"
+    theirs = (DOCS / other / f"{page}.md").read_text(encoding="utf-8")
+    assert text.count(under_the_hood) == theirs.count(MARKS[other][1])
+    if page != "index":
+        assert text.count(under_the_hood) >= 1
+        assert not any(word in text.lower() for word in original)
+    else:
+        start = text.index("(overview-how-to-read)=")
+        rest = text[:start] + text[text.index("(overview-why)="):]
+        assert not any(word in rest.lower() for word in original)

@@ -109,6 +109,10 @@ def test_a_datagram_is_consumed_by_one_receive_and_its_excess_discarded(snippet)
     truncated, following = ev.calls("socket.recvmsg")
     assert (truncated.args["n"], truncated.result, truncated.data) == (2, 2, "b'th'")
     assert following.data == "b'next'"
+    # Asked with MSG_TRUNC, the receive returned the real length (5), having kept 2 bytes.
+    assert out.line("recv_into(2 bytes, MSG_TRUNC) of b'three':") == "5, kept b'th'"
+    (real,) = ev.calls("socket.recv_into")
+    assert real.result == 5 and real.args["n"] == 2
 
 
 def test_an_abstract_name_creates_no_file_and_frees_itself(snippet):
@@ -118,13 +122,24 @@ def test_an_abstract_name_creates_no_file_and_frees_itself(snippet):
     assert out.line("files in the same folder, after bind():") == "[]"
     assert out.line("getsockname() type:") == "bytes, starts with NUL: True"
     assert out.line("server got:") == "b'no file needed'"
-    assert "the same name is free again once the socket is closed" in out.lines
-    first, again = out.events.calls("socket.bind")
-    assert first.args["address"].startswith("\0") and first.args == again.args and again.ok
-    assert out.events.one("socket.connect").args["address"] == first.args["address"]
-    # the name was bound again only once every socket on it had been closed
-    closes = [e for e in out.events.calls("socket.close") if e.obj == first.obj]
-    assert closes and at(out.events, closes[0]) < at(out.events, again)
+    assert out.line("every socket on the name closed:") == "bind() works"
+    assert out.line("bound again; the parent's copy closed, a child's still open:") == (
+        "bind() fails with EADDRINUSE")
+    assert out.line("the child has exited too:") == "bind() works"
+    ev = out.events
+    first, free, holder, refused, last = ev.calls("socket.bind")
+    name = first.args["address"]
+    assert name.startswith("\0") and {b.args["address"] for b in ev.calls("socket.bind")} == {
+        name}
+    assert ev.one("socket.connect").args["address"] == name
+    assert [b.error for b in (first, free, holder, refused, last)] == [
+        None, None, None, "EADDRINUSE", None]
+    # Refused while the child, which inherited the holder, was alive; free once it was reaped.
+    (child,) = ev.children()
+    fork, reaped = ev.one("os.fork"), ev.waits(child)[0]
+    closed = [e for e in ev.calls("socket.close", pid=ev.main) if e.obj == holder.obj]
+    assert at(ev, holder) < at(ev, fork) < at(ev, closed[0]) < at(ev, refused) < at(ev, reaped)
+    assert at(ev, reaped) < at(ev, last)
 
 
 def test_the_receiver_reads_a_file_through_a_descriptor_it_never_opened(snippet):

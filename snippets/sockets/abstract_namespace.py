@@ -1,7 +1,9 @@
 """The abstract namespace: a socket name starting with a NUL byte creates no file."""
 
+import errno
 import os
 import socket
+import sys
 import tempfile
 import uuid
 
@@ -25,7 +27,34 @@ with tempfile.TemporaryDirectory() as folder:
                 client.sendall(b"no file needed")
                 print(f"server got: {conn.recv(100)!r}")
     os.chdir(start)  # leave the folder so that it can be removed
-# The name vanished with the last descriptor of the socket: nothing to unlink.
-with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as again:
-    again.bind(name)
-    print("the same name is free again once the socket is closed")
+
+
+def try_bind() -> str:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(name)
+            return "bind() works"
+        except OSError as exc:
+            return f"bind() fails with {errno.errorcode[exc.errno]}"
+
+
+print(f"every socket on the name closed: {try_bind()}")  # nothing to unlink
+
+# The name lives as long as the socket, that is as long as any descriptor for it.
+holder = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+holder.bind(name)
+r, w = os.pipe()
+sys.stdout.flush()
+pid = os.fork()
+if pid == 0:  # the child holds its inherited copy until the parent closes the pipe
+    try:
+        os.close(w)
+        os.read(r, 1)
+    finally:
+        os._exit(0)
+os.close(r)
+holder.close()
+print(f"bound again; the parent's copy closed, a child's still open: {try_bind()}")
+os.close(w)  # the child reads EOF and exits, closing the last copy
+os.waitpid(pid, 0)
+print(f"the child has exited too: {try_bind()}")
