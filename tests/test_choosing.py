@@ -39,6 +39,10 @@ def test_every_mechanism_is_measured_under_the_stated_conditions(snippet):
     assert out.lines[1] == "Round trip: 2000 messages of 64 bytes there and back per batch."
     assert out.lines[2] == ("Throughput: 16 MiB one way per batch, in writes of 64 KiB, "
                             "every byte copied into the channel and out of it.")
+    # The page calls them figures for Python programs, and the output says so.
+    assert out.lines[3] == ("Python programs: each figure includes the interpreter's own work "
+                            "on both sides.")
+    assert "Both processes on one CPU:" in out.lines
     room = dict(item.rsplit(" ", 1) for item in
                 out.line("Room in each channel (bytes):").split(", "))
     assert list(room) == STREAMS
@@ -80,25 +84,48 @@ def test_the_summary_lines_the_prose_quotes_agree_with_the_table(snippet):
     assert all(re.search(r"█+ \d+(\.\d)? (µs|MB/s)$", line) for line in bars)
 
 
+def places(out) -> int:
+    """1 when the run measured with both processes on one CPU only, 2 when also on two."""
+    apart = [line for line in out.lines if line.startswith("The child on another CPU")]
+    if apart == ["The child on another CPU: not measured (this program may use one CPU only)"]:
+        return 1
+    assert len(apart) == 2, apart
+    return 2
+
+
+def test_the_cross_cpu_pass_measures_every_mechanism_or_says_why_not(snippet):
+    out = snippet("choosing/measure_costs.py")
+    ev = out.events  # each of the 6 mechanisms x 10 batches forked a child once per placement
+    assert len(ev.calls("os.fork", pid=ev.main)) == 6 * 10 * places(out)
+    if places(out) == 2:
+        trips = ratios(out.line("The child on another CPU, round trip medians (µs):"))
+        assert list(trips) == STREAMS + [SIGNAL] and all(v > 0 for v in trips.values())
+        rates = ratios(out.line("The child on another CPU, throughput medians (MB/s):"))
+        assert list(rates) == STREAMS and all(v > 0 for v in rates.values())
+
+
 def test_the_run_really_measured(snippet):
     """The run took at least the time its own fastest batches account for, and, when the run was
     observed, it made the processes, channels and signals the page describes."""
     out = snippet("choosing/measure_costs.py")
     rows = table(out)
     floor = 0.0
-    for _, fastest, _, _, _, high in rows.values():
+    for _, fastest, _, _, _, high in rows.values():  # the one-CPU table only: a floor
         batch = 2000 * fastest * 1e-6 + (16 * 2**20 / (high * 1e6) if high else 0)
         floor += 9 * batch  # nine kept batches, each at least as long as the fastest
     assert out.run.duration >= floor, (out.run.duration, floor)
     # The header records only the first 20 of each repeated call per process, so that the
     # measurement runs unobserved; forks, FIFOs, sockets and mappings are all recorded.
     ev = out.events
-    assert len(ev.calls("os.fork", pid=ev.main)) == 6 * 10  # 6 mechanisms x 10 batches
-    assert len(ev.calls("os.mkfifo")) == 2 * 11  # two FIFOs per batch, and for the sizes
-    assert [e.args["type"] for e in ev.calls("socket.socketpair")] == ["SOCK_STREAM"] * 11
-    assert len(ev.calls("socket.bind")) == len(ev.calls("socket.connect")) == 11
+    n = places(out)  # each batch is measured once per placement of the child
+    assert len(ev.calls("os.fork", pid=ev.main)) == 6 * 10 * n  # 6 mechanisms x 10 batches
+    batches = 10 * n + 1  # and one more channel of each kind, for the sizes
+    assert len(ev.calls("os.mkfifo")) == 2 * batches  # two FIFOs per channel
+    assert [e.args["type"] for e in ev.calls("socket.socketpair")] == ["SOCK_STREAM"] * batches
+    assert len(ev.calls("socket.bind")) == len(ev.calls("socket.connect")) == batches
     maps = ev.calls("mmap.mmap")
-    assert len(maps) == 2 * 11 and all(m.result["anonymous"] and m.result["shared"] for m in maps)
+    assert len(maps) == 2 * batches
+    assert all(m.result["anonymous"] and m.result["shared"] for m in maps)
     assert ev.signals_sent(sender=ev.main, signal="SIGUSR1")
     exits = [ev.exit_of(child) for child in ev.children()]  # waits past the 20th: unrecorded
     assert exits.count({"exited": 0}) >= 20 and set(map(str, exits)) <= {"None", "{'exited': 0}"}
@@ -145,3 +172,26 @@ def test_the_benchmark_runs_alone_as_the_page_says():
     from snippetexec import runner
 
     assert runner.Snippet.load("choosing/measure_costs.py").setting("alone", "no") == "yes"
+
+
+def test_a_seqpacket_pair_carries_whole_messages_both_ways(snippet):
+    out = snippet("choosing/messages_both_ways.py")
+    assert out.lines == [
+        "sent b'stressed', got back b'desserts'",
+        "sent b'drawer', got back b'reward'",
+        "sent b'live', got back b'evil'",
+        "worker exit status: 0",
+    ]
+    ev = out.events
+    pair = ev.one("socket.socketpair")
+    assert pair.args == {"family": "AF_UNIX", "type": "SOCK_SEQPACKET"}
+    parent_end, child_end = pair.result
+    (worker,) = ev.children()
+    # Each receive took one whole message, and the worker's last one was the end (b"").
+    got = [e.data for e in ev.reads(pid=worker, fd=child_end)]
+    assert got == ["b'stressed'", "b'drawer'", "b'live'", "b''"]
+    assert [e.data for e in ev.writes(pid=worker, fd=child_end)] == [
+        "b'desserts'", "b'reward'", "b'evil'"]
+    assert [e.data for e in ev.reads(pid=ev.main, fd=parent_end)] == [
+        "b'desserts'", "b'reward'", "b'evil'"]
+    assert ev.exit_of(worker) == {"exited": 0}

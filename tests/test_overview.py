@@ -1,5 +1,15 @@
 """The claims of the landing page (docs/*/index.md), on the run the page publishes."""
 
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+import pytest
+
+from conftest import DOCS, SNIPPETS, published_runs
+
 
 def at(events, event) -> int:
     """Where ``event`` happened in the run (events are in the order they happened)."""
@@ -28,3 +38,160 @@ def test_child_change_is_invisible_but_pipe_bytes_arrive(snippet):
     assert ev.calls("os.close", pid=parent).where(fd=w)
     assert ev.calls("os._exit", pid=child)
     assert ev.exit_of(child) == {"exited": 0}
+
+
+# --- "Run any example yourself": what the overview promises a reader ----------------------------
+
+NOBODY = 65534
+# The snippets of the overview, sockets and choosing pages, run as a reader runs them. The
+# benchmark is left out: all it prints is figures.
+BY_HAND = ["overview/fork_copies_memory.py"] + [
+    f"{chapter}/{p.name}" for chapter in ("sockets", "choosing")
+    for p in sorted((SNIPPETS / chapter).glob("*.py")) if p.name != "measure_costs.py"]
+# Lines that differ, truly, between a run as root and one as an ordinary user.
+AS_USER = {"sockets/socket_permissions.py": {
+    "another user (uid 65534) connecting: EACCES":
+        "another user: only root can become one to try (run as root to see it)",
+    "the owner itself, mode sr--------: connected (root ignores file modes)":
+        "the owner itself, mode sr--------: EACCES"}}
+
+
+def ordinary_user_python() -> tuple[list[str], str] | None:
+    """(command prefix, python) that runs Python 3.11+ as an ordinary user, or None."""
+    if os.getuid() != 0:
+        return [], shutil.which("python3") or "python3"
+    setpriv = shutil.which("setpriv")
+    if not setpriv:
+        return None
+    prefix = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+    for python in dict.fromkeys(p for p in ("/usr/bin/python3", shutil.which("python3")) if p):
+        check = subprocess.run([*prefix, python, "-c", "import sys; print(sys.version_info >= "
+                                "(3, 11))"], capture_output=True, text=True, cwd="/")
+        if check.stdout.strip() == "True":
+            return prefix, python
+    return None
+
+
+@pytest.fixture(scope="module")
+def by_hand():
+    """Run a snippet as the overview tells a reader to: an ordinary user, from a fresh folder
+    outside the repository, output to a pipe, no PYTHONUNBUFFERED. Returns (output, stderr,
+    returncode, what was left in the folder)."""
+    found = ordinary_user_python()
+    if found is None:
+        pytest.skip("no setpriv, or no Python 3.11+ that an ordinary user may run")
+    prefix, python = found
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "HOME": "/tmp"}
+    # A world-readable copy in /tmp (pytest's own temporary folders are private to root).
+    with tempfile.TemporaryDirectory(prefix="by-hand-") as copy:
+        os.chmod(copy, 0o755)
+        shutil.copytree(SNIPPETS, os.path.join(copy, "snippets"))
+        for folder, dirs, files in os.walk(copy):
+            for name in dirs + files:
+                os.chmod(os.path.join(folder, name), 0o755)
+
+        def run(name: str):
+            with tempfile.TemporaryDirectory() as cwd:
+                os.chmod(cwd, 0o777)
+                done = subprocess.run([*prefix, python, os.path.join(copy, "snippets", name)],
+                                      cwd=cwd, env=env, capture_output=True, text=True,
+                                      timeout=60)
+                return done.stdout, done.stderr, done.returncode, os.listdir(cwd)
+        yield run
+
+
+@pytest.mark.parametrize("name", BY_HAND)
+def test_run_by_hand_as_an_ordinary_user_into_a_pipe_it_prints_the_page_output(
+        snippet, by_hand, name):
+    out = snippet(name)
+    # The page's output comes from a run of this very file, not from a program that prints it.
+    argv = out.events.argv_of(out.events.main) or []
+    assert any(arg.endswith(f"snippets/{name}") for arg in argv), argv
+    stdout, stderr, returncode, left = by_hand(name)
+    # By hand the program runs as an ordinary user; the published run may have been root's.
+    as_user = AS_USER.get(name, {})
+    assert stdout.splitlines() == [as_user.get(line, line) for line in out.lines]
+    assert (returncode, stderr, left) == (0, "", [])
+
+
+def reading_minutes(edition: str, page: str, pace: float) -> float:
+    """Minutes for the page's prose (code blocks left out) at ``pace`` words (en) or
+    characters (zh, a Latin word counting as one) a minute; signals/index counts its folder."""
+    path = DOCS / edition / f"{page}.md"
+    files = sorted(path.parent.glob("*.md")) if page.endswith("/index") else [path]
+    text = "".join(re.sub(r"```.*?```", "", f.read_text(encoding="utf-8"), flags=re.S)
+                   for f in files)
+    words = len(re.findall(r"[A-Za-z0-9_']+", text))
+    return (words + len(re.findall(r"[\u4e00-\u9fff]", text))) / pace
+
+
+@pytest.mark.parametrize("edition, pace, unit", [("en", 150, r"about (\d+) minutes"),
+                                                 ("zh", 300, r"约 (\d+) 分钟")])
+def test_the_reading_times_match_the_chapters_length(edition, pace, unit):
+    """The overview's reading times, rounded to 5 minutes, stay within half of what each
+    chapter's length gives at the pace it states (chapters grow: the table must follow)."""
+    index = (DOCS / edition / "index.md").read_text(encoding="utf-8")
+    assert str(pace) in index
+    rows = re.findall(r"^\| \{doc\}`([\w/]+)`[^|]* \| " + unit + r" \|$", index, re.M)
+    assert [page for page, _ in rows] == ["pipes", "fifo", "signals/index", "mmap", "sockets",
+                                          "tools", "choosing"]
+    for page, stated in rows:
+        minutes = reading_minutes(edition, page, pace)
+        assert int(stated) % 5 == 0 and int(stated) >= 5, page
+        assert abs(int(stated) - minutes) <= max(5, minutes / 2), (page, stated, minutes)
+
+
+def programs_run() -> set[str]:
+    """Every program other than Python that a published run started (exec, Popen, spawn)."""
+    names = set()
+    for record in published_runs("en").values():
+        for event in record["run"]["events"]:
+            if event["call"] in ("os.exec", "subprocess.Popen", "os.posix_spawn",
+                                 "os.posix_spawnp"):
+                argv = event["args"].get("argv") or [event["args"].get("path", "")]
+                names.add(os.path.basename(argv[0]))
+    return {n for n in names if not re.fullmatch(r"python[\d.]*", n)}
+
+
+@pytest.mark.parametrize("edition", ["en", "zh"])
+def test_the_overview_names_every_program_the_examples_run(edition):
+    index = (DOCS / edition / "index.md").read_text(encoding="utf-8")
+    section = index[index.index("(overview-run-it)="):]
+    named = set(re.findall(r"`([a-z]+)`", section.split("\n- ", 1)[0]))
+    assert programs_run() == named
+
+
+# --- the shape of the overview, sockets and choosing pages: teach first, prove second ----------
+
+MARKS = {"en": ("**In practice:**", "## Under the hood: ", "**Next:**", ("the original",)),
+         "zh": ("**实践中：**", "## 深入：", "**下一章：**", ("原文", "原教程"))}
+
+
+def sections(text: str) -> list[tuple[str, str]]:
+    """(heading, body) of every level-2 and level-3 section, code blocks left out."""
+    text = re.sub(r"```.*?```", "", text, flags=re.S)
+    parts = re.split(r"^(#{2,3} .*)$", text, flags=re.M)
+    return list(zip(parts[1::2], parts[2::2], strict=True))
+
+
+@pytest.mark.parametrize("edition", ["en", "zh"])
+@pytest.mark.parametrize("page", ["index", "sockets", "choosing"])
+def test_each_section_ends_in_practice_and_the_chapter_says_what_is_next(edition, page):
+    practice, under_the_hood, next_line, original = MARKS[edition]
+    text = (DOCS / edition / f"{page}.md").read_text(encoding="utf-8")
+    for heading, body in sections(text):
+        assert body.count(practice) == 1, (heading, body.count(practice))
+    last = text.rstrip().split("\n\n")[-1]
+    assert last.startswith(next_line) or (page == "index" and text.count(next_line) == 1)
+    # Kernel detail is marked, in step in both editions; the original is named only where the
+    # overview says where a reader may start.
+    other = "zh" if edition == "en" else "en"
+    theirs = (DOCS / other / f"{page}.md").read_text(encoding="utf-8")
+    assert text.count(under_the_hood) == theirs.count(MARKS[other][1])
+    if page != "index":
+        assert text.count(under_the_hood) >= 1
+        assert not any(word in text.lower() for word in original)
+    else:
+        start = text.index("(overview-how-to-read)=")
+        rest = text[:start] + text[text.index("(overview-why)="):]
+        assert not any(word in rest.lower() for word in original)

@@ -18,6 +18,22 @@ def ran_itself(out, name: str) -> bool:
     return any(arg.endswith(f"snippets/{name}") for arg in argv)
 
 
+def test_a_socketserver_answers_a_client_in_another_process(snippet):
+    out = snippet("sockets/unix_stream_server_and_client.py")
+    assert out.lines == ["server got b'hello, server\\n'", "client got b'HELLO, SERVER\\n'"]
+    ev = out.events
+    (client,) = ev.children()
+    bound = ev.one("socket.bind", pid=ev.main)
+    assert at(ev, ev.one("socket.listen", pid=ev.main)) < at(ev, ev.one("os.fork"))
+    connected = ev.one("socket.connect", pid=client)
+    assert connected.ok and connected.args["address"] == bound.args["address"]
+    assert ev.one("socket.accept", pid=ev.main)
+    assert [e.data for e in ev.writes(pid=client)] == ["b'hello, server\\n'"]
+    assert [e.data for e in ev.writes(pid=ev.main) if e.obj != ev.output_pipe] == [
+        "b'HELLO, SERVER\\n'"]
+    assert ev.exit_of(client) == {"exited": 0}
+
+
 def test_a_socketpair_carries_data_both_ways(snippet):
     out = snippet("sockets/socketpair_both_ways.py")
     assert out.line("family:") == "AF_UNIX, type: SOCK_STREAM"
@@ -59,6 +75,10 @@ def test_server_binds_a_socket_file_answers_the_client_and_unlinks_it(snippet):
     bound = ev.one("socket.bind", pid=server)
     connected = ev.one("socket.connect", pid=client)
     assert bound.args["address"] == connected.args["address"] and connected.ok
+    # Before bind(), the server probed the path for a stale file: nothing was there.
+    probe = ev.one("socket.connect", pid=server)
+    assert probe.error == "ENOENT" and probe.args["address"] == bound.args["address"]
+    assert at(ev, probe) < at(ev, bound)
     assert at(ev, ev.one("socket.listen", pid=server)) < at(ev, connected)
     assert [e.data for e in ev.reads(pid=server) if e.data != "b''"] == ["b'hello, server'"]
     assert [e.data for e in ev.reads(pid=client) if e.data != "b''"] == ["b'HELLO, SERVER'"]
@@ -89,17 +109,37 @@ def test_a_datagram_is_consumed_by_one_receive_and_its_excess_discarded(snippet)
     truncated, following = ev.calls("socket.recvmsg")
     assert (truncated.args["n"], truncated.result, truncated.data) == (2, 2, "b'th'")
     assert following.data == "b'next'"
+    # Asked with MSG_TRUNC, the receive returned the real length (5), having kept 2 bytes.
+    assert out.line("recv_into(2 bytes, MSG_TRUNC) of b'three':") == "5, kept b'th'"
+    (real,) = ev.calls("socket.recv_into")
+    assert real.result == 5 and real.args["n"] == 2
 
 
 def test_an_abstract_name_creates_no_file_and_frees_itself(snippet):
     out = snippet("sockets/abstract_namespace.py")
+    # A fresh folder, listed before and after bind(): the same on every run, from any folder.
+    assert out.line("files in a fresh working folder, before bind():") == "[]"
+    assert out.line("files in the same folder, after bind():") == "[]"
     assert out.line("getsockname() type:") == "bytes, starts with NUL: True"
-    assert out.line("files in the working directory:") == "[]"
     assert out.line("server got:") == "b'no file needed'"
-    assert "the same name is free again once the socket is closed" in out.lines
-    first, again = out.events.calls("socket.bind")
-    assert first.args["address"].startswith("\0") and first.args == again.args and again.ok
-    assert out.events.one("socket.connect").args["address"] == first.args["address"]
+    assert out.line("every socket on the name closed:") == "bind() works"
+    assert out.line("bound again; the parent's copy closed, a child's still open:") == (
+        "bind() fails with EADDRINUSE")
+    assert out.line("the child has exited too:") == "bind() works"
+    ev = out.events
+    first, free, holder, refused, last = ev.calls("socket.bind")
+    name = first.args["address"]
+    assert name.startswith("\0") and {b.args["address"] for b in ev.calls("socket.bind")} == {
+        name}
+    assert ev.one("socket.connect").args["address"] == name
+    assert [b.error for b in (first, free, holder, refused, last)] == [
+        None, None, None, "EADDRINUSE", None]
+    # Refused while the child, which inherited the holder, was alive; free once it was reaped.
+    (child,) = ev.children()
+    fork, reaped = ev.one("os.fork"), ev.waits(child)[0]
+    closed = [e for e in ev.calls("socket.close", pid=ev.main) if e.obj == holder.obj]
+    assert at(ev, holder) < at(ev, fork) < at(ev, closed[0]) < at(ev, refused) < at(ev, reaped)
+    assert at(ev, reaped) < at(ev, last)
 
 
 def test_the_receiver_reads_a_file_through_a_descriptor_it_never_opened(snippet):
@@ -140,13 +180,20 @@ def test_so_peercred_names_the_process_that_connected_even_after_it_is_gone(snip
 
 def test_socket_file_mode_keeps_other_users_out(snippet):
     out = snippet("sockets/socket_permissions.py")
-    assert out.line("socket mode:") == "srw-------"
-    other = [line for line in out.lines if line.startswith(("another user", "not running"))]
-    assert other in (["another user (uid 65534) connecting: EACCES"],
-                     ["not running as root: cannot become another user to try; "
-                      "the rule is the same"])
+    assert out.line("socket mode:") == "srw-------"  # as bind() created it, under umask 0o177
     ev = out.events
-    assert ev.one("socket.bind").ok
-    if other[0].startswith("another user"):
+    bound = ev.one("socket.bind", pid=ev.main)
+    assert bound.ok
+    other = out.line("another user")
+    owner = out.line("the owner itself, mode sr--------:")
+    own = ev.one("socket.connect", pid=ev.main)
+    assert own.args["address"] == bound.args["address"]
+    if other == "(uid 65534) connecting: EACCES":  # run as root: a child became uid 65534
         (child,) = ev.children()
-        assert ev.one("socket.connect", pid=child).error == "EACCES"
+        refused = ev.one("socket.connect", pid=child)
+        assert refused.error == "EACCES" and refused.args["address"] == bound.args["address"]
+        assert owner == "connected (root ignores file modes)" and own.ok
+    else:  # anyone else: no second user to try, but the owner without write permission
+        assert other == ": only root can become one to try (run as root to see it)"
+        assert not ev.children()
+        assert owner == "EACCES" and own.error == "EACCES"

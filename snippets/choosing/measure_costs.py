@@ -1,4 +1,4 @@
-"""Measure each mechanism on this machine, fairly: same buffers, same copies, repeated, median."""
+"""Measure each mechanism on this machine, fairly: same room, same copies, repeated."""
 # snippet: timeout = 60
 # snippet: observe = first 20
 # snippet: calls = python
@@ -44,7 +44,7 @@ class Pipes:
         if folder is None:
             self.down = os.pipe()
             self.up = os.pipe()
-        else:  # FIFOs: open both ends here, without blocking, then make reads block again
+        else:  # FIFOs: open both ends here without blocking, then make reads block
             ends = []
             for name in ("down", "up"):
                 path = os.path.join(folder, name)
@@ -68,7 +68,7 @@ class Pipes:
 
 
 class Sockets:
-    """A connected pair of Unix stream sockets: a socketpair, or a server and a client on a path."""
+    """Connected Unix stream sockets: a socketpair, or a server and client on a path."""
 
     def __init__(self, folder: str | None = None):
         if folder is None:
@@ -88,7 +88,9 @@ class Sockets:
 
     def ends(self, parent: bool):
         s = self.a if parent else self.b
-        return s.sendall, s.recv
+        # Look the method up on every call, as the pipes' os.read does: a bound method
+        # kept from the start would keep the build's recording wrapper, and its cost.
+        return (lambda data: s.sendall(data)), (lambda n: s.recv(n))
 
     def close(self):
         self.a.close()
@@ -96,19 +98,19 @@ class Sockets:
 
 
 class Ring:
-    """One direction through a shared mapping: slots of CHUNK bytes, and a pipe byte per message
+    """One direction through shared memory: slots of CHUNK bytes, a pipe byte per chunk
     for "ready" (to the receiver) and "free" (back to the sender)."""
 
     SLOTS = BUFFER // CHUNK
 
     def __init__(self):
-        self.memory = mmap.mmap(-1, BUFFER)  # anonymous, MAP_SHARED: inherited across fork
+        self.memory = mmap.mmap(-1, BUFFER)  # anonymous, MAP_SHARED: shared across fork
         self.ready = os.pipe()
         self.free = os.pipe()
         self.credits, self.sent, self.received = self.SLOTS, 0, 0
 
     def send(self, data: bytes) -> None:
-        if self.credits == 0:  # every slot is in use: wait until the receiver frees some
+        if self.credits == 0:  # every slot in use: wait until the receiver frees some
             self.credits = len(os.read(self.free[0], self.SLOTS))
         start = self.sent % self.SLOTS * CHUNK
         self.memory[start:start + len(data)] = data  # copy 1: into the shared memory
@@ -119,7 +121,7 @@ class Ring:
     def recv(self, n: int) -> bytes:
         os.read(self.ready[0], 1)
         start = self.received % self.SLOTS * CHUNK
-        data = self.memory[start:start + n]  # copy 2: out of it, as read() does from a pipe
+        data = self.memory[start:start + n]  # copy 2: out of it, as read() from a pipe
         self.received += 1
         os.write(self.free[1], b"!")
         return data
@@ -148,11 +150,12 @@ class Mapping:
         self.up.close()
 
 
-def in_child(work) -> int:
+def in_child(work, cpu: int) -> int:
     pid = os.fork()
     if pid == 0:
         code = 1
         try:
+            os.sched_setaffinity(0, {cpu})
             work()
             code = 0
         finally:
@@ -166,8 +169,8 @@ def wait(pid: int) -> None:
         raise RuntimeError(f"a measuring child failed: status {status}")
 
 
-def batch(channel_type, folder: str) -> tuple[float, float]:
-    """One batch: ROUNDS round trips, then TOTAL bytes one way. Returns (seconds, bytes/s)."""
+def batch(channel_type, folder: str, cpu: int) -> tuple[float, float]:
+    """ROUNDS round trips, then TOTAL bytes one way. Returns (seconds, bytes/s)."""
     channel = channel_type(folder)
 
     def echo():
@@ -179,7 +182,7 @@ def batch(channel_type, folder: str) -> tuple[float, float]:
             received += len(recv(CHUNK))  # every byte is copied out, as a reader would
         send(b"done")
 
-    pid = in_child(echo)
+    pid = in_child(echo, cpu)
     send, recv = channel.ends(parent=True)
     start = time.perf_counter()
     for _ in range(ROUNDS):
@@ -197,8 +200,8 @@ def batch(channel_type, folder: str) -> tuple[float, float]:
     return latency, throughput
 
 
-def signal_batch(_type, _folder) -> tuple[float, None]:
-    """ROUNDS round trips of SIGUSR1: both sides block it and take it with sigwait (no handler)."""
+def signal_batch(_type, _folder, cpu: int) -> tuple[float, None]:
+    """ROUNDS round trips of SIGUSR1, blocked on both sides and taken with sigwait."""
     parent = os.getpid()
 
     def pong():
@@ -206,7 +209,7 @@ def signal_batch(_type, _folder) -> tuple[float, None]:
             signal.sigwait({signal.SIGUSR1})
             os.kill(parent, signal.SIGUSR1)
 
-    pid = in_child(pong)
+    pid = in_child(pong, cpu)
     start = time.perf_counter()
     for _ in range(ROUNDS):
         os.kill(pid, signal.SIGUSR1)
@@ -225,12 +228,14 @@ MECHANISMS = {  # name: (how to measure one batch, channel type, needs a folder)
     "signal (SIGUSR1)": (signal_batch, None, False),
 }
 
-# Both processes of every measurement run on one CPU: the figures then measure the mechanism,
-# not how quickly the machine wakes a process up on another CPU, which varies far more.
-cpu = min(os.sched_getaffinity(0))
-os.sched_setaffinity(0, {cpu})  # children inherit it, like the signal mask below
-signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})  # before any fork: children inherit
-samples = {name: [] for name in MECHANISMS}
+# The main table: both processes on one CPU. Each round trip then includes two context
+# switches, and the figures vary less than when a process must be woken on another CPU.
+# A second pass puts the child on another CPU, when the program may use two.
+cpu, *others = sorted(os.sched_getaffinity(0))
+os.sched_setaffinity(0, {cpu})
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})  # children inherit the mask
+PLACES = {"one CPU": cpu, "two CPUs": others[0]} if others else {"one CPU": cpu}
+samples = {place: {name: [] for name in MECHANISMS} for place in PLACES}
 buffers = {}
 names = list(MECHANISMS)
 with tempfile.TemporaryDirectory() as folder:
@@ -238,9 +243,11 @@ with tempfile.TemporaryDirectory() as folder:
         shift = repeat % len(names)  # a different order in every repeat
         for name in names[shift:] + names[:shift]:
             measure, channel_type, needs_folder = MECHANISMS[name]
-            result = measure(channel_type, folder if needs_folder else None)
-            if repeat >= WARMUP:
-                samples[name].append(result)
+            for place, child_cpu in PLACES.items():
+                where = folder if needs_folder else None
+                result = measure(channel_type, where, child_cpu)
+                if repeat >= WARMUP:
+                    samples[place][name].append(result)
     for name, (_, channel_type, needs_folder) in MECHANISMS.items():
         if channel_type:
             channel = channel_type(folder if needs_folder else None)
@@ -253,18 +260,27 @@ def summary(values: list[float]) -> tuple[float, float, float]:
     return statistics.median(values), min(values), max(values)
 
 
-latency = {name: summary([s[0] * 1e6 for s in runs]) for name, runs in samples.items()}
-rate = {name: summary([s[1] / 1e6 for s in runs]) for name, runs in samples.items()
-        if runs[0][1] is not None}
+def medians(runs: dict) -> tuple[dict, dict]:
+    latency = {name: summary([s[0] * 1e6 for s in got]) for name, got in runs.items()}
+    rate = {name: summary([s[1] / 1e6 for s in got]) for name, got in runs.items()
+            if got[0][1] is not None}
+    return latency, rate
+
+
+latency, rate = medians(samples["one CPU"])
 
 print(f"Each figure: the median of {REPEATS} batches (after {WARMUP} warm-up batch), "
       f"with the fastest and the slowest batch.")
-print(f"Round trip: {ROUNDS} messages of {len(MESSAGE)} bytes there and back per batch.")
-print(f"Throughput: {TOTAL // 2**20} MiB one way per batch, in writes of {CHUNK // 1024} KiB, "
+print(f"Round trip: {ROUNDS} messages of {len(MESSAGE)} bytes there and back "
+      f"per batch.")
+print(f"Throughput: {TOTAL // 2**20} MiB one way per batch, "
+      f"in writes of {CHUNK // 1024} KiB, "
       f"every byte copied into the channel and out of it.")
+print("Python programs: each figure includes the interpreter's own work on both sides.")
 print("Room in each channel (bytes): "
       + ", ".join(f"{name} {size}" for name, size in buffers.items()))
 print()
+print("Both processes on one CPU:")
 print(f"{'':22} {'round trip (µs)':<24} {'throughput (MB/s)'}")
 print(f"{'mechanism':22} {'median  fastest-slowest':<24} {'median  slowest-fastest'}")
 for name, (median, low, high) in latency.items():
@@ -293,4 +309,14 @@ print("round trip against a pipe's (medians): " + ", ".join(
     f"{name} {median / pipe_latency:.2f}" for name, (median, _, _) in latency.items()
     if name != "pipe"))
 print("throughput against a pipe's (medians): " + ", ".join(
-    f"{name} {median / pipe_rate:.2f}" for name, (median, _, _) in rate.items() if name != "pipe"))
+    f"{name} {median / pipe_rate:.2f}" for name, (median, _, _) in rate.items()
+    if name != "pipe"))
+print()
+if "two CPUs" in samples:
+    apart, apart_rate = medians(samples["two CPUs"])
+    print("The child on another CPU, round trip medians (µs): " + ", ".join(
+        f"{name} {median:.1f}" for name, (median, _, _) in apart.items()))
+    print("The child on another CPU, throughput medians (MB/s): " + ", ".join(
+        f"{name} {median:.0f}" for name, (median, _, _) in apart_rate.items()))
+else:
+    print("The child on another CPU: not measured (this program may use one CPU only)")

@@ -1,4 +1,4 @@
-"""A System V message queue still works: msgget, msgsnd, msgrcv and msgctl through ctypes."""
+"""A System V message queue still works: msgget, msgsnd, msgrcv and msgctl (ctypes)."""
 
 import ctypes
 import errno
@@ -43,7 +43,7 @@ def show(row: dict | None) -> str:
     return f"perms {row['perms']}, cbytes {row['cbytes']}, qnum {row['qnum']}"
 
 
-queue = check(libc.msgget(IPC_PRIVATE, IPC_CREAT | 0o600))  # a new queue, known by its id
+queue = check(libc.msgget(IPC_PRIVATE, IPC_CREAT | 0o600))  # a new queue, and its id
 try:
     text = b"hello through System V"
     check(libc.msgsnd(queue, ctypes.byref(Message(1, text)), len(text), 0))
@@ -53,11 +53,12 @@ try:
     r, w = os.pipe()
     sys.stdout.flush()
     pid = os.fork()
-    if pid == 0:  # the child inherits the id; the message is already waiting, so no blocking
+    if pid == 0:  # the id means the same queue in every process of this IPC namespace
         try:
             os.close(r)
             message = Message()
-            n = check(libc.msgrcv(queue, ctypes.byref(message), Message.mtext.size, 1, 0))
+            size = Message.mtext.size  # the message is already waiting: no blocking
+            n = check(libc.msgrcv(queue, ctypes.byref(message), size, 1, 0))
             os.write(w, message.mtext[:n])  # report what arrived
         except BaseException:
             traceback.print_exc()
@@ -72,7 +73,7 @@ try:
     print(f"/proc/sysvipc/msg after the child's msgrcv: {show(row)}, "
           f"lrpid == child: {int(row['lrpid']) == pid}")  # who received last
 finally:
-    check(libc.msgctl(queue, IPC_RMID, None))  # a queue outlives its processes: remove it
+    check(libc.msgctl(queue, IPC_RMID, None))  # it outlives every process: remove it
 print(f"/proc/sysvipc/msg after msgctl(IPC_RMID): {show(listing(queue))}")
 try:
     check(libc.msgsnd(queue, ctypes.byref(Message(1, b"x")), 1, 0))

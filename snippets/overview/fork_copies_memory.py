@@ -1,4 +1,4 @@
-"""After fork() the child changes its copy of a variable; only bytes sent through a pipe arrive."""
+"""After fork() a child changes only its own copy of a variable; pipe bytes arrive."""
 
 import os
 import sys

@@ -1,4 +1,4 @@
-"""A Unix stream client: connect to the server's path, send a request, read the reply."""
+"""A Unix stream client: connect to the server's path, send, read the reply."""
 
 import socket
 import sys
@@ -10,7 +10,7 @@ if len(sys.argv) != 2:
 with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
     client.connect(sys.argv[1])
     client.sendall(b"hello, server")
-    client.shutdown(socket.SHUT_WR)  # "no more from me": the server's recv() returns b""
+    client.shutdown(socket.SHUT_WR)  # "no more from me": the server reads b""
     reply = b""
     while data := client.recv(1024):
         reply += data

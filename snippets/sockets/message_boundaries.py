@@ -1,4 +1,4 @@
-"""The same three sends read back from a stream, a datagram and a seqpacket socket pair."""
+"""Three sends read back from a stream, a datagram and a seqpacket socket pair."""
 
 import socket
 
@@ -23,8 +23,15 @@ a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
 a.send(b"three")
 a.send(b"next")
 data, _, flags, _ = b.recvmsg(2)  # a 2-byte buffer for a 5-byte datagram
-print(f"recvmsg(2) of b'three': {data!r}, MSG_TRUNC set: {bool(flags & socket.MSG_TRUNC)}")
+cut = bool(flags & socket.MSG_TRUNC)
+print(f"recvmsg(2) of b'three': {data!r}, MSG_TRUNC set: {cut}")
 data, _, flags, _ = b.recvmsg(100)
 print(f"next recvmsg(100): {data!r}, MSG_TRUNC set: {bool(flags & socket.MSG_TRUNC)}")
+
+# With MSG_TRUNC passed in (Linux 3.4+), a receive returns the datagram's real length.
+a.send(b"three")
+room = bytearray(2)
+length = b.recv_into(room, 2, socket.MSG_TRUNC)
+print(f"recv_into(2 bytes, MSG_TRUNC) of b'three': {length}, kept {bytes(room)!r}")
 a.close()
 b.close()

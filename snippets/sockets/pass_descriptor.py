@@ -1,4 +1,4 @@
-"""Send an open file descriptor over a Unix socket: the receiver reads a file it never opened."""
+"""Hand an open file over a Unix socket: the receiver reads a file it never opened."""
 
 import os
 import socket
@@ -9,15 +9,19 @@ with tempfile.TemporaryDirectory() as folder:
     parent_sock, child_sock = socket.socketpair()
     pid = os.fork()
     if pid == 0:  # child: has no path and opens nothing
-        parent_sock.close()
-        message, fds, _, _ = socket.recv_fds(child_sock, 100, maxfds=1)
-        inheritable = os.get_inheritable(fds[0])  # os.open() would have made it False
-        with os.fdopen(fds[0], "r") as f:  # a new descriptor for the parent's open file
-            print(f"child: got {message!r} and a descriptor; it reads {f.read()!r}")
-        print(f"child: the received descriptor is inheritable: {inheritable}")
-        child_sock.close()
-        sys.stdout.flush()  # os._exit() skips flushing
-        os._exit(0)
+        code = 1
+        try:
+            parent_sock.close()
+            message, fds, _, _ = socket.recv_fds(child_sock, 100, maxfds=1)
+            inheritable = os.get_inheritable(fds[0])  # os.open() would make it False
+            with os.fdopen(fds[0], "r") as f:  # a new descriptor for the parent's file
+                print(f"child: got {message!r} and a descriptor; it reads {f.read()!r}")
+            print(f"child: the received descriptor is inheritable: {inheritable}")
+            child_sock.close()
+            code = 0
+        finally:
+            sys.stdout.flush()  # os._exit() skips flushing
+            os._exit(code)
 
     child_sock.close()
     path = os.path.join(folder, "secret.txt")

@@ -1,4 +1,4 @@
-"""SO_PEERCRED: who connected (pid, uid, gid), as the kernel recorded it at connect() time."""
+"""SO_PEERCRED: who connected (pid, uid, gid), as the kernel noted it on connect()."""
 
 import errno
 import os
@@ -11,7 +11,8 @@ SO_PEERPIDFD = getattr(socket, "SO_PEERPIDFD", 77)  # Linux 6.5; 77 on x86 and A
 
 
 def peer_credentials(conn: socket.socket) -> tuple[int, int, int]:
-    creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    size = struct.calcsize("3i")
+    creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, size)
     return struct.unpack("3i", creds)
 
 
@@ -24,15 +25,19 @@ with tempfile.TemporaryDirectory() as folder:
 
     pid = os.fork()
     if pid == 0:  # the child connects...
-        server.close()
-        client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        client.connect(path)
-        os.read(go_r, 1)  # ...waits until the server has looked...
-        if os.fork() == 0:  # ...then hands the connection to its own child and exits
-            client.sendall(str(os.getpid()).encode())
-            client.close()
+        try:
+            server.close()
+            client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            client.connect(path)
+            os.read(go_r, 1)  # ...waits until the server has looked...
+            if os.fork() == 0:  # ...then hands the connection to its own child, exits
+                try:
+                    client.sendall(str(os.getpid()).encode())
+                    client.close()
+                finally:
+                    os._exit(0)
+        finally:
             os._exit(0)
-        os._exit(0)
 
     conn, _ = server.accept()
     peer_pid, peer_uid, peer_gid = peer_credentials(conn)
@@ -40,15 +45,16 @@ with tempfile.TemporaryDirectory() as folder:
     print(f"peer uid == our uid: {peer_uid == os.getuid()}, peer gid == our gid: "
           f"{peer_gid == os.getgid()}")
     try:
-        pidfd = conn.getsockopt(socket.SOL_SOCKET, SO_PEERPIDFD)  # a pidfd for that process
+        pidfd = conn.getsockopt(socket.SOL_SOCKET, SO_PEERPIDFD)  # that process's pidfd
     except OSError as exc:
         pidfd = None
-        print(f"SO_PEERPIDFD: {errno.errorcode.get(exc.errno, exc.errno)} (needs Linux 6.5)")
+        name = errno.errorcode.get(exc.errno, exc.errno)
+        print(f"SO_PEERPIDFD: {name} (needs Linux 6.5)")
 
     os.write(go_w, b"!")
-    os.waitpid(pid, 0)  # the child has exited and is reaped: its pid may be reused from now on
+    os.waitpid(pid, 0)  # the child has exited and is reaped: its pid may be reused now
     sent = b""
-    while data := conn.recv(100):  # the grandchild, which now holds the connection, sends its pid
+    while data := conn.recv(100):  # the grandchild, which holds it now, sends its pid
         sent += data
     now = peer_credentials(conn)[0]
     print("the child that connected has exited; its own child holds the connection now")

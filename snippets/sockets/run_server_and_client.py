@@ -1,4 +1,4 @@
-"""Start server.py, wait until it listens, then start client.py: two programs, one socket path."""
+"""Start server.py, wait until it listens, then start client.py: two programs."""
 # snippet: uses = server.py, client.py
 
 import os

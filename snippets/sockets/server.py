@@ -1,4 +1,4 @@
-"""A Unix stream server on a path: bind, listen, accept one client, answer it, remove the file."""
+"""A Unix stream server on a path: bind, listen, answer one client, remove the file."""
 
 import os
 import socket
@@ -10,17 +10,31 @@ if len(sys.argv) != 2:
     sys.exit(0)
 path = sys.argv[1]
 
+# A socket file left by a server that died refuses connections: remove it, but never the
+# file of a server that still listens.
+with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+    try:
+        probe.connect(path)
+        sys.exit(f"server: another server is listening on {path}")
+    except ConnectionRefusedError:
+        os.unlink(path)  # stale
+    except FileNotFoundError:
+        pass  # nothing there: the usual case
+
 with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
     server.bind(path)  # creates the socket file
-    print(f"server: bound; socket file is a socket: {stat.S_ISSOCK(os.stat(path).st_mode)}")
-    server.listen()
-    print("server: listening", flush=True)  # the launcher waits for this line
-    conn, _ = server.accept()
-    with conn:
-        request = b""
-        while data := conn.recv(1024):  # until the client shuts down its sending side
-            request += data
-        print(f"server: request {request!r}")
-        conn.sendall(request.upper())
-os.unlink(path)  # closing does not remove the file: unlink it
+    try:
+        is_socket = stat.S_ISSOCK(os.stat(path).st_mode)
+        print(f"server: bound; socket file is a socket: {is_socket}")
+        server.listen()
+        print("server: listening", flush=True)  # the launcher waits for this line
+        conn, _ = server.accept()
+        with conn:
+            request = b""
+            while data := conn.recv(1024):  # until the client shuts down its side
+                request += data
+            print(f"server: request {request!r}")
+            conn.sendall(request.upper())
+    finally:
+        os.unlink(path)  # closing does not remove the file: unlink it, always
 print(f"server: closed and unlinked; file exists: {os.path.exists(path)}")

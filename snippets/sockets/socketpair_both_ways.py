@@ -1,18 +1,22 @@
-"""socket.socketpair() gives two connected sockets: unlike a pipe, each end reads and writes."""
+"""socket.socketpair(): unlike a pipe, each end reads and writes."""
 
 import os
 import socket
+import sys
 
 parent_end, child_end = socket.socketpair()  # AF_UNIX, SOCK_STREAM
 print(f"family: {parent_end.family.name}, type: {parent_end.type.name}")
 
+sys.stdout.flush()  # the child must not inherit a buffered line
 pid = os.fork()
 if pid == 0:
-    parent_end.close()
-    question = child_end.recv(100)
-    child_end.sendall(b"child got " + question)  # the same socket, the other direction
-    child_end.close()
-    os._exit(0)
+    try:
+        parent_end.close()
+        question = child_end.recv(100)
+        child_end.sendall(b"child got " + question)  # the same socket, the other way
+        child_end.close()
+    finally:
+        os._exit(0)
 
 child_end.close()
 parent_end.sendall(b"ping")

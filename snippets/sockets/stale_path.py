@@ -1,4 +1,4 @@
-"""A socket file outlives its socket: connecting to it is refused, binding to it is refused."""
+"""A socket file outlives its socket: connecting to it is refused, and so is bind()."""
 
 import errno
 import os
