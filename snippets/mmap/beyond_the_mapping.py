@@ -1,4 +1,4 @@
-"""Question 5: past the mapping (Python checks), past the end of the file (zeros, then SIGBUS)."""
+"""Past the mapping (Python checks); past the end of the file (zeros, then SIGBUS)."""
 
 import mmap
 import os

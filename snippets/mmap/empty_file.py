@@ -1,4 +1,4 @@
-"""Question 1: can a newly created, empty file be mapped? Python refuses; C maps it, then SIGBUS."""
+"""An empty file: Python refuses to map it; C maps it, and the first access is SIGBUS."""
 
 import ctypes
 import mmap
@@ -19,7 +19,7 @@ with tempfile.TemporaryDirectory() as folder:
         try:
             mmap.mmap(f.fileno(), 0)
         except ValueError as exc:
-            print(f"Python, empty file: {type(exc).__name__}: {exc}")
+            print(f"Python, empty file: {type(exc).__name__}: {exc}", flush=True)
 
         pid = os.fork()
         if pid == 0:  # the same in C terms, in a child: mmap() of 4096 bytes, then one read

@@ -19,5 +19,5 @@ try:
     print(f"creator reads: {bytes(shm.buf[:11])!r}")
 finally:
     shm.close()
-    shm.unlink()  # the creator removes the name, or it outlives every process
+    shm.unlink()  # the creator removes the name
 print(f"after unlink: exists in /dev/shm: {os.path.exists(path)}")

@@ -1,4 +1,4 @@
-"""Question 6: C moves the pointer and munmap then fails; Python offers slices and seek instead."""
+"""No pointer to move: Python offers slices and seek() instead of pointer arithmetic."""
 
 import mmap
 

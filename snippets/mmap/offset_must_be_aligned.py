@@ -1,4 +1,4 @@
-"""Question 4: the offset must be a multiple of the page size (the allocation granularity)."""
+"""The offset must be a multiple of the page size (the allocation granularity)."""
 
 import errno
 import mmap

@@ -1,4 +1,4 @@
-"""Question 2: a file opened read-only, mapped for writing."""
+"""A file opened read-only, mapped for writing: shared is refused, private works."""
 
 import errno
 import mmap

@@ -1,4 +1,4 @@
-"""Question 6 in C: munmap needs a page-aligned address, and any whole page may be unmapped."""
+"""In C: munmap needs a page-aligned address, and any whole page may be unmapped."""
 
 import ctypes
 import errno
@@ -17,6 +17,8 @@ start = ctypes.addressof(ctypes.c_char.from_buffer(m))  # the address C's mmap()
 
 if libc.munmap(start + 1, PAGE) == -1:  # C's ptr++: not page-aligned
     print(f"munmap(start + 1, {PAGE}): {errno.errorcode[ctypes.get_errno()]}")
+# Only in a throwaway process like this one: the mmap object still thinks it owns the
+# middle page, and a new mapping the kernel puts in the hole could be written through it.
 result = libc.munmap(start + PAGE, PAGE)  # the middle page: aligned, so allowed
 print(f"munmap(start + {PAGE}, {PAGE}): returned {result}")
 print(f"first and last pages still mapped: m[0] = {chr(m[0])!r}, "

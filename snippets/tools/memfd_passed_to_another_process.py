@@ -41,6 +41,7 @@ elif __name__ == "__main__":
             server.bind(path)
             server.listen()
             # close_fds (the default) means the receiver cannot inherit fd; it must be sent.
+            sys.stdout.flush()  # our lines first, then the receiver's
             receiver = subprocess.Popen([sys.executable, __file__, path])
             conn, _ = server.accept()
             with conn:

@@ -1,10 +1,10 @@
-"""The original's parent/child mmap example in Python: a race, an overwritten input, strcpy, %s."""
+"""A classic parent/child mmap example in Python: a race, a lost input, strcpy, %s."""
 
 import mmap
 import os
 import tempfile
 
-MESSAGE = "你是我儿子吗？".encode()  # the original's message ("are you my son?"): 21 bytes
+MESSAGE = "你是我儿子吗？".encode()  # the C example's message ("are you my son?"): 21 bytes
 TEXT = b"A line of English text.\n"  # what english.txt holds before the run
 NUL = b"\0"
 
@@ -12,7 +12,7 @@ NUL = b"\0"
 def parent_writes_child_reads(m: mmap.mmap, child_waits: bool) -> bytes:
     """The parent stores MESSAGE, a child reads the mapping; return what the child read.
 
-    The original has no synchronisation at all. child_waits=False forces the order that allows:
+    The C example has no synchronisation at all. child_waits=False forces the order that allows:
     the child reads before the parent writes. child_waits=True is the fix: the child waits until
     the parent says, through a pipe, that it has written.
     """
@@ -26,7 +26,7 @@ def parent_writes_child_reads(m: mmap.mmap, child_waits: bool) -> bytes:
         os._exit(0)
     if not child_waits:
         seen = os.read(seen_r, len(MESSAGE))  # the child has read already
-    m[:len(MESSAGE)] = MESSAGE  # the original's strcpy
+    m[:len(MESSAGE)] = MESSAGE  # the C example's strcpy
     os.write(go_w, b"!")
     if child_waits:
         seen = os.read(seen_r, len(MESSAGE))
