@@ -240,19 +240,24 @@ def test_start_methods_copy_or_reimport_as_the_page_says(snippet):
     assert out.line("default start method:") == default
     available = out.line("available:").split(", ")  # the default first (so 3.14 reorders them)
     assert available[0] == default and sorted(available) == ["fork", "forkserver", "spawn"]
-    assert out.line("fork:") == ("this file ran as '__main__'     sees the change: True,  "
-                                 "child of this process: True")
-    assert out.line("spawn:") == ("this file ran as '__mp_main__'  sees the change: False, "
-                                  "child of this process: True")
-    assert out.line("forkserver:") == ("this file ran as '__mp_main__'  sees the change: False, "
-                                       "child of this process: False")
+    assert out.line("fork:") == ("ran as '__main__'     loaded by the child itself: False, "
+                                 "sees the change: True,  child of this process: True")
+    assert out.line("spawn:") == ("ran as '__mp_main__'  loaded by the child itself: True,  "
+                                  "sees the change: False, child of this process: True")
+    # The fork server preloads the file only where CPython has fixed gh-126631.
+    preloaded = out.line("this file preloaded by the fork server for its children:")
+    own = {"True": "False, ", "False": "True,  "}[preloaded]
+    assert out.line("forkserver:") == (f"ran as '__mp_main__'  loaded by the child itself: {own}"
+                                       "sees the change: False, child of this process: False")
     ev = out.events
     forked = ev.calls("os.fork", pid=ev.main)
     assert len(forked) == 1  # fork: a copy of this process
     spawned = [e for e in ev.execs(pid=ev.main) if "spawn_main" in " ".join(e.args["argv"])]
     assert len(spawned) == 1  # spawn: a new interpreter
     server = [e for e in ev.execs(pid=ev.main) if "forkserver" in " ".join(e.args["argv"])]
-    assert len(server) == 1  # forkserver: a server started the spawn way...
+    assert len(server) == 1  # forkserver: a server, a fresh interpreter started once...
+    command = server[0].args["argv"][-1]
+    assert "main(" in command and "['__main__']" in command  # the default preload list
     server_pid = server[0].result
     assert ev.calls("os.fork", pid=server_pid)  # ...which forked the last child
 

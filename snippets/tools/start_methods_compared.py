@@ -5,11 +5,13 @@ import os
 import sys
 
 LOADED_AS = __name__  # set again each time a process runs or imports this file
+LOADED_IN = os.getpid()  # ...and by which process
 settings = {"changed_after_start": False}
 
 
 def report(results, parent_pid):
-    results.put((LOADED_AS, settings["changed_after_start"], os.getppid() == parent_pid))
+    results.put((LOADED_AS, LOADED_IN == os.getpid(), settings["changed_after_start"],
+                 os.getppid() == parent_pid))
 
 
 if __name__ == "__main__":
@@ -22,8 +24,11 @@ if __name__ == "__main__":
         results = ctx.SimpleQueue()
         p = ctx.Process(target=report, args=(results, os.getpid()))
         p.start()
-        loaded_as, sees_change, direct_child = results.get()
+        loaded_as, own, sees_change, direct_child = results.get()
         p.join()
         results.close()
-        print(f"{method + ':':11} this file ran as {loaded_as!r:14} sees the change: "
-              f"{str(sees_change) + ',':6} child of this process: {direct_child}")
+        print(f"{method + ':':11} ran as {loaded_as!r:14} loaded by the child itself: "
+              f"{str(own) + ',':6} sees the change: {str(sees_change) + ',':6} "
+              f"child of this process: {direct_child}")
+        if method == "forkserver":
+            print(f"this file preloaded by the fork server for its children: {not own}")
