@@ -1,4 +1,4 @@
-"""asyncio: one event loop serves a Unix socket and runs the child processes that connect to it."""
+"""asyncio: one event loop serves a Unix socket and runs the children that use it."""
 
 import asyncio
 import os
@@ -34,7 +34,8 @@ async def main(folder):
     children = [await asyncio.create_subprocess_exec(
         sys.executable, __file__, path, name, stdout=asyncio.subprocess.PIPE)
         for name in names]
-    others = sorted(t.name for t in threading.enumerate() if t is not threading.main_thread())
+    main = threading.main_thread()
+    others = sorted(t.name for t in threading.enumerate() if t is not main)
     print(f"threads besides the loop's while the children ran: {others} "
           f"(python {sys.version_info.major}.{sys.version_info.minor})")
     # Wait for all three at once: their pipes and the server share the one loop.

@@ -1,4 +1,4 @@
-"""shared_memory.SharedMemory: a named file in /dev/shm that unrelated processes open by name."""
+"""SharedMemory: a named file in /dev/shm that unrelated processes open by its name."""
 
 import os
 import subprocess
@@ -30,8 +30,8 @@ shm.close()  # but no unlink(): the process ends with the segment still in /dev/
 if __name__ == "__main__":
     shm = shared_memory.SharedMemory(create=True, size=4096)
     path = f"/dev/shm/{shm.name}"
-    print(f"name {shm.name[:4]}...; /dev/shm/{shm.name[:4]}... exists: {os.path.exists(path)}, "
-          f"size {os.stat(path).st_size} bytes")
+    print(f"name {shm.name[:4]}...; /dev/shm/{shm.name[:4]}... exists: "
+          f"{os.path.exists(path)}, size {os.stat(path).st_size} bytes")
     shm.buf[:5] = b"hello"
     sys.stdout.flush()  # our line first, then the other program's
     # A separate Python program, not a child of fork(): it only knows the name.
@@ -42,7 +42,7 @@ if __name__ == "__main__":
     shm.unlink()  # removes the name; the memory goes when the last mapping goes
     print(f"after unlink(): file still exists: {os.path.exists(path)}")
 
-    # A program that forgets unlink(): its resource tracker removes the segment and complains.
+    # A program that forgets unlink(): its resource tracker removes the segment, warns.
     leak = subprocess.run([sys.executable, "-c", LEAK], capture_output=True, text=True,
                           check=True)
     name = leak.stdout.strip()

@@ -18,7 +18,8 @@ if __name__ == "__main__":
     print(f"python: {sys.version_info.major}.{sys.version_info.minor}")
     print(f"default start method: {multiprocessing.get_start_method()}")
     print(f"available: {', '.join(multiprocessing.get_all_start_methods())}")
-    settings["changed_after_start"] = True  # a change made at run time, after the imports
+    # A change made at run time, after the imports
+    settings["changed_after_start"] = True
     for method in ("fork", "spawn", "forkserver"):
         ctx = multiprocessing.get_context(method)
         results = ctx.SimpleQueue()
