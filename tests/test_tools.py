@@ -16,9 +16,40 @@ from __future__ import annotations
 import ast
 import os
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import SNIPPETS
 
 MiB = 1024 * 1024
 
+
+
+SYSTEM_PYTHON = Path("/usr/bin/python3")  # one an ordinary user may run (pyenv's lives in /root)
+
+
+def by_hand(name: str, tmp_path: Path) -> list[str]:
+    """The output of snippets/<name> run as a reader runs it: python3 from another folder,
+    output to a pipe, no PYTHONUNBUFFERED, as uid 65534 when the tests run as root."""
+    copy = tmp_path / "snippets"
+    shutil.copytree(SNIPPETS / name.split("/")[0], copy)
+    for path in [tmp_path, copy, *copy.iterdir()]:
+        path.chmod(0o755)
+    for parent in tmp_path.parents:
+        if parent == Path("/tmp"):
+            break
+        parent.chmod(parent.stat().st_mode | 0o005)
+    python = str(SYSTEM_PYTHON) if SYSTEM_PYTHON.exists() else sys.executable
+    command = [python, str(copy / name.split("/")[1])]
+    if os.getuid() == 0:
+        command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+    env = {"PATH": os.environ["PATH"], "LANG": "C.UTF-8"}
+    done = subprocess.run(command, cwd="/", env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, timeout=60)
+    assert done.returncode == 0 and "Traceback" not in done.stdout, done.stdout
+    return done.stdout.splitlines()
 
 def written(events) -> int:
     """Bytes moved by these read or write events (their results are byte counts)."""
@@ -116,7 +147,7 @@ def test_value_and_array_live_in_a_shared_mapping_of_a_deleted_dev_shm_file(snip
     assert len([pid for pid in ev.processes() if pid != ev.main]) >= 2  # the two workers
 
 
-def test_shared_memory_is_a_dev_shm_file_and_the_tracker_removes_a_leaked_one(snippet):
+def test_shared_memory_is_a_dev_shm_file_and_the_tracker_removes_a_leaked_one(snippet, tmp_path):
     out = snippet("tools/shared_memory_in_dev_shm.py")
     assert out.lines == [
         "name psm_...; /dev/shm/psm_... exists: True, size 4096 bytes",
@@ -150,6 +181,8 @@ def test_shared_memory_is_a_dev_shm_file_and_the_tracker_removes_a_leaked_one(sn
         f"b'REGISTER:{leaked_name}:shared_memory\\n'"]
     # Nothing was left behind: neither segment is in /dev/shm now.
     assert not os.path.exists(segment) and not os.path.exists(leak.args["file"])
+    # By hand, output to a pipe: the lines come in the same order.
+    assert by_hand("tools/shared_memory_in_dev_shm.py", tmp_path) == out.lines
 
 
 def test_a_manager_is_a_server_process_reached_over_a_unix_socket(snippet):
@@ -207,19 +240,24 @@ def test_start_methods_copy_or_reimport_as_the_page_says(snippet):
     assert out.line("default start method:") == default
     available = out.line("available:").split(", ")  # the default first (so 3.14 reorders them)
     assert available[0] == default and sorted(available) == ["fork", "forkserver", "spawn"]
-    assert out.line("fork:") == ("this file ran as '__main__'     sees the change: True,  "
-                                 "child of this process: True")
-    assert out.line("spawn:") == ("this file ran as '__mp_main__'  sees the change: False, "
-                                  "child of this process: True")
-    assert out.line("forkserver:") == ("this file ran as '__mp_main__'  sees the change: False, "
-                                       "child of this process: False")
+    assert out.line("fork:") == ("ran as '__main__'     loaded by the child itself: False, "
+                                 "sees the change: True,  child of this process: True")
+    assert out.line("spawn:") == ("ran as '__mp_main__'  loaded by the child itself: True,  "
+                                  "sees the change: False, child of this process: True")
+    # The fork server preloads the file only where CPython has fixed gh-126631.
+    preloaded = out.line("this file preloaded by the fork server for its children:")
+    own = {"True": "False, ", "False": "True,  "}[preloaded]
+    assert out.line("forkserver:") == (f"ran as '__mp_main__'  loaded by the child itself: {own}"
+                                       "sees the change: False, child of this process: False")
     ev = out.events
     forked = ev.calls("os.fork", pid=ev.main)
     assert len(forked) == 1  # fork: a copy of this process
     spawned = [e for e in ev.execs(pid=ev.main) if "spawn_main" in " ".join(e.args["argv"])]
     assert len(spawned) == 1  # spawn: a new interpreter
     server = [e for e in ev.execs(pid=ev.main) if "forkserver" in " ".join(e.args["argv"])]
-    assert len(server) == 1  # forkserver: a server started the spawn way...
+    assert len(server) == 1  # forkserver: a server, a fresh interpreter started once...
+    command = server[0].args["argv"][-1]
+    assert "main(" in command and "['__main__']" in command  # the default preload list
     server_pid = server[0].result
     assert ev.calls("os.fork", pid=server_pid)  # ...which forked the last child
 
@@ -315,11 +353,19 @@ def test_asyncio_serves_a_socket_and_runs_the_children_that_use_it(snippet):
     out = snippet("tools/asyncio_unix_server_and_children.py")
     assert out.lines == [
         "server: listening on an AF_UNIX socket",
+        out.lines[1],
         "alpha: the server replied 'hello alpha', exit status 0",
         "beta: the server replied 'hello beta', exit status 0",
         "gamma: the server replied 'hello gamma', exit status 0",
-        "server: served ['alpha', 'beta', 'gamma'] in one thread",
+        "server: served ['alpha', 'beta', 'gamma'] in the loop's thread",
     ]
+    threads = re.fullmatch(r"threads besides the loop's while the children ran: (\[.*\]) "
+                           r"\(python (\d+)\.(\d+)\)", out.lines[1])
+    others = ast.literal_eval(threads.group(1))
+    if (int(threads.group(2)), int(threads.group(3))) < (3, 12):  # ThreadedChildWatcher
+        assert len(others) == 3 and all("waitpid" in name for name in others)
+    else:  # a pidfd per child, watched by the loop (where the kernel has pidfd_open)
+        assert others == [] or (len(others) == 3 and all("waitpid" in n for n in others))
     ev = out.events
     bound = ev.one("socket.bind", pid=ev.main)
     children = [e.result for e in ev.calls("subprocess.Popen", pid=ev.main)]
@@ -374,9 +420,10 @@ def test_a_length_prefix_restores_messages_on_a_stream(snippet):
     assert ev.exit_of(sender) == {"exited": 0}
 
 
-def test_one_thread_serves_three_connected_clients(snippet):
+def test_one_thread_serves_three_connected_clients_and_drops_one_that_left(snippet):
     out = snippet("tools/selectors_unix_server.py")
     assert out.lines == [
+        "server: 1 client left early: recv() returned b'', its socket closed",
         "server: one thread had 3 clients connected at once",
         "client 0: got the expected reply: True",
         "client 1: got the expected reply: True",
@@ -386,9 +433,17 @@ def test_one_thread_serves_three_connected_clients(snippet):
     bound = ev.one("socket.bind", pid=ev.main)
     accepts = ev.calls("socket.accept", pid=ev.main)
     replies = [e for e in ev.writes(pid=ev.main) if "welcome" in (e.data or "")]
-    assert len(accepts) == 3 and len(replies) == 3
-    assert ev.index(accepts[-1]) < ev.index(replies[0])  # all three connected before any reply
-    for pid in ev.children():
+    assert len(accepts) == 4 and len(replies) == 3
+    assert ev.index(accepts[-1]) < ev.index(replies[0])  # all connected before any reply
+    leaver, *clients = ev.children()
+    assert ev.exit_of(leaver) == {"exited": 0}
+    assert ev.index(ev.waits(leaver)[-1]) < ev.index(accepts[0])  # gone before the server read
+    # The leaver's connection gave b'' once, and the server closed it: one recv(), no spinning.
+    (gone,) = [a for a in accepts if not [w for w in replies if w.obj == a.obj]]
+    recvs = ev.reads(pid=ev.main, obj=gone.obj)
+    assert [e.data for e in recvs] == ["b''"]
+    assert any(e.obj == gone.obj for e in ev.calls("socket.close", pid=ev.main))
+    for pid in [leaver, *clients]:
         assert ev.one("socket.connect", pid=pid).args["address"] == bound.args["address"]
         assert ev.exit_of(pid) == {"exited": 0}
 
@@ -469,7 +524,7 @@ def test_a_socket_path_must_fit_in_sun_path(snippet):
     assert ev.one("socket.connect", pid=ev.main).args["address"] == "service.sock"
 
 
-def test_memfd_memory_reaches_another_program_only_by_descriptor_passing(snippet):
+def test_memfd_memory_reaches_another_program_only_by_descriptor_passing(snippet, tmp_path):
     out = snippet("tools/memfd_passed_to_another_process.py")
     assert out.lines == [
         "sender: fd -> /memfd:demo-region (deleted), regular file: True, size 4096",
@@ -491,3 +546,65 @@ def test_memfd_memory_reaches_another_program_only_by_descriptor_passing(snippet
     theirs = ev.one("mmap.mmap", pid=receiver)
     assert theirs.args["fd"] == got.fds[0] and theirs.args["file"] == mine.args["file"]
     assert theirs.args["flags"] == "MAP_SHARED"
+    # By hand, output to a pipe: the lines come in the same order.
+    assert by_hand("tools/memfd_passed_to_another_process.py", tmp_path) == out.lines
+
+
+# --- the everyday tools ---------------------------------------------------------------------------
+
+def test_subprocess_run_and_a_process_pool(snippet):
+    out = snippet("tools/everyday_tools.py")
+    assert out.lines == ["subprocess.run: 'HELLO', exit status 0",
+                         "ProcessPoolExecutor.map: [0, 1, 4, 9, 16, 25]"]
+    ev = out.events
+    (tr,) = [e for e in ev.calls("subprocess.Popen", pid=ev.main) if e.args["argv"][0] == "tr"]
+    assert ev.exit_of(tr.result) == {"exited": 0}
+    workers = [pid for pid in ev.children() if pid != tr.result and ev.calls("os.read", pid=pid)]
+    assert 1 <= len(workers) <= 2  # the pool's processes read their tasks from a pipe
+
+
+def test_pool_and_executor_run_tasks_elsewhere_and_return_their_exceptions(snippet):
+    out = snippet("tools/process_pools.py")
+    assert out.lines == [
+        "Pool.map: [0, 1, 4, 9, 16, 25, 36, 49]",
+        "  ran in the pool's 2 processes at most, never in this one: True",
+        "  Pool.apply: the worker's exception came back: ValueError: bad input 3",
+        "ProcessPoolExecutor.submit: 49, from another process: True",
+        "  Future.result(): the worker's exception came back: ValueError: bad input 4",
+    ]
+    ev = out.events
+    # Pool: at most two worker processes read the pickled tasks from a pipe...
+    workers = {e.pid for e in ev.reads() if e.pid != ev.main
+               and "multiprocessing.pool" in (e.data or "")}
+    assert 1 <= len(workers) <= 2 and all(ev.processes()[pid] == ev.main for pid in workers)
+    # ...and wrote the results into another, which this process read.
+    results = {e.obj for e in ev.writes() if e.pid in workers and (e.obj or "").startswith("pipe:")}
+    assert results and any(e.obj in results for e in ev.reads(pid=ev.main))
+    # The executor ran its task in processes of its own, not the Pool's.
+    assert [pid for pid in ev.children() if pid not in workers]
+
+
+def test_spawn_needs_a_picklable_target_and_a_main_guard(snippet):
+    out = snippet("tools/spawn_requirements.py")
+    assert out.lines == [
+        "a lambda as target: PicklingError",
+        "--- no_guard.py: stdout ['parent: child exit code 1']",
+        "    the child's error: RuntimeError: An attempt has been made to start a new process "
+        "before the current process has finished its bootstrapping phase.",
+        "--- guarded.py: stdout ['child: working', 'parent: child exit code 0']",
+    ]
+    ev = out.events
+    def started(pid, what):
+        return [e.result for e in ev.calls("subprocess.Popen", pid=pid)
+                if what in " ".join(e.args["argv"])]
+
+    (no_guard,) = started(ev.main, "no_guard.py")
+    (guarded,) = started(ev.main, "guarded.py")
+    assert ev.exit_of(no_guard) == {"exited": 0} == ev.exit_of(guarded)
+    # Each program spawned one child, a new interpreter running spawn_main...
+    (unguarded_child,) = started(no_guard, "spawn_main")
+    (guarded_child,) = started(guarded, "spawn_main")
+    assert ev.exit_of(guarded_child) == {"exited": 0}
+    # ...and the unguarded one died before it could start a process of its own.
+    assert ev.exit_of(unguarded_child) == {"exited": 1}
+    assert not ev.calls("subprocess.Popen", pid=unguarded_child)

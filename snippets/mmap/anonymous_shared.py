@@ -1,4 +1,4 @@
-"""Shared memory between parent and child with no file: an anonymous mapping, or /dev/zero."""
+"""Memory a parent shares with its child, with no file: anonymous, or /dev/zero."""
 
 import mmap
 import os
@@ -9,9 +9,11 @@ with open("/dev/zero", "r+b") as zero:
 
 pid = os.fork()
 if pid == 0:
-    anonymous[:13] = b"via anonymous"
-    via_dev_zero[:13] = b"via /dev/zero"
-    os._exit(0)
+    try:
+        anonymous[:13] = b"via anonymous"
+        via_dev_zero[:13] = b"via /dev/zero"
+    finally:
+        os._exit(0)
 os.waitpid(pid, 0)
 print(f"parent reads {anonymous[:13]!r} and {via_dev_zero[:13]!r}")
 anonymous.close()

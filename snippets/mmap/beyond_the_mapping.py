@@ -1,4 +1,4 @@
-"""Question 5: past the mapping (Python checks), past the end of the file (zeros, then SIGBUS)."""
+"""Past the mapping (Python checks); past the end of the file (zeros, then SIGBUS)."""
 
 import mmap
 import os
@@ -22,21 +22,26 @@ with tempfile.TemporaryDirectory() as folder:
         r, w = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child shrinks the file under its mapping, then looks
-            os.close(r)
-            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # no core file when it dies
-            os.ftruncate(f.fileno(), 100)  # the file now ends inside the first page
-            report = [
-                f"first 100 bytes still x: {m[:100] == b'x' * 100}",
-                f"bytes 100 to {PAGE - 1} (rest of the last page) all zero: "
-                f"{m[100:PAGE] == bytes(PAGE - 100)}",
-            ]
-            m[200] = ord("!")  # a store past the end of the file, inside its last page
-            m.flush()
-            report.append(f"after a store at 200 and flush(), file size: {os.path.getsize(path)}")
-            os.write(w, "\n".join(report).encode())
-            os.close(w)
-            m[PAGE]  # a page with no file behind it at all
-            os._exit(0)
+            try:
+                os.close(r)
+                # No core file when it dies
+                resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+                os.ftruncate(f.fileno(), 100)  # the file now ends inside the first page
+                report = [
+                    f"first 100 bytes still x: {m[:100] == b'x' * 100}",
+                    f"bytes 100 to {PAGE - 1} (rest of the last page) all zero: "
+                    f"{m[100:PAGE] == bytes(PAGE - 100)}",
+                ]
+                # A store past the end of the file, inside its last page
+                m[200] = ord("!")
+                m.flush()
+                size = os.path.getsize(path)
+                report.append(f"after a store at 200 and flush(), file size: {size}")
+                os.write(w, "\n".join(report).encode())
+                os.close(w)
+                m[PAGE]  # a page with no file behind it at all
+            finally:
+                os._exit(0)
         os.close(w)
         with os.fdopen(r) as reports:
             for line in reports:

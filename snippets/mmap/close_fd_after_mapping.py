@@ -1,4 +1,4 @@
-"""Question 3: close the file descriptor right after mapping; does the mapping still work?"""
+"""Close the file descriptor right after mapping: the mapping still works."""
 
 import mmap
 import os

@@ -1,4 +1,4 @@
-"""A store into a shared file mapping is in the page cache at once, and on the disk at flush()."""
+"""A store into a shared file mapping: in the page cache at once, on disk at flush()."""
 
 import mmap
 import os
@@ -7,25 +7,27 @@ import tempfile
 
 
 def file_system(path: str) -> str:
-    """The type of the file system that holds path (the longest mount point above it)."""
+    """The type of the file system that holds path (its deepest mount point)."""
     best, kind = "", "unknown"
     with open("/proc/self/mountinfo") as mounts:
         for line in mounts:
             fields = line.split()
             point = fields[4].replace("\\040", " ")
             inside = path == point or path.startswith(point.rstrip("/") + "/")
-            if inside and len(point) >= len(best):  # a later mount on the same point hides earlier
+            # a later mount on the same point hides an earlier one
+            if inside and len(point) >= len(best):
                 best, kind = point, fields[fields.index("-") + 1]
     return kind
 
 
 def dirty_kb(inode: int) -> int:
-    """Dirty memory of this process's mappings of the file: Shared_ + Private_Dirty in smaps."""
+    """Dirty kB of this process's mappings of the file (Shared_ and Private_Dirty)."""
     total, ours = 0, False
     with open("/proc/self/smaps") as smaps:
         for line in smaps:
             fields = line.split()
-            if not fields[0].endswith(":"):  # the first line of a mapping: address ... inode path
+            # The first line of a mapping: address ... inode path
+            if not fields[0].endswith(":"):
                 ours = int(fields[4]) == inode
             elif ours and fields[0] in ("Shared_Dirty:", "Private_Dirty:"):
                 total += int(fields[1])
@@ -46,12 +48,14 @@ with tempfile.TemporaryDirectory() as folder:
     sys.stdout.flush()
     pid = os.fork()
     if pid == 0:  # another process: it never maps the file, it only read()s it
-        os.close(go_w)
-        os.close(report_r)
-        os.read(go_r, 1)  # wait until the parent has stored into its mapping
-        own = os.open(path, os.O_RDONLY)
-        os.write(report_w, os.read(own, 5))
-        os._exit(0)
+        try:
+            os.close(go_w)
+            os.close(report_r)
+            os.read(go_r, 1)  # wait until the parent has stored into its mapping
+            own = os.open(path, os.O_RDONLY)
+            os.write(report_w, os.read(own, 5))
+        finally:
+            os._exit(0)
     os.close(go_r)
     os.close(report_w)
 
@@ -69,6 +73,7 @@ with tempfile.TemporaryDirectory() as folder:
         m.flush()  # msync(MS_SYNC): write the dirty page to the file system now
         print(f"after m.flush() (msync): dirty {dirty_kb(inode)} kB")
         if kind in ("tmpfs", "ramfs"):
-            print(f"{kind} has no disk behind it: its pages stay dirty, flush() has nothing to do")
+            print(f"{kind} has no disk behind it: its pages stay dirty, "
+                  "flush() has nothing to do")
     for end in (fd, go_w, report_r):
         os.close(end)

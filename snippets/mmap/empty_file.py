@@ -1,4 +1,4 @@
-"""Question 1: can a newly created, empty file be mapped? Python refuses; C maps it, then SIGBUS."""
+"""An empty file: Python refuses to map it; C maps it, then the first access: SIGBUS."""
 
 import ctypes
 import mmap
@@ -9,8 +9,8 @@ import tempfile
 
 libc = ctypes.CDLL(None, use_errno=True)
 libc.mmap.restype = ctypes.c_void_p
-libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int,
-                      ctypes.c_long]
+libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int,
+                      ctypes.c_int, ctypes.c_long]
 MAP_FAILED = ctypes.c_void_p(-1).value
 
 with tempfile.TemporaryDirectory() as folder:
@@ -19,16 +19,21 @@ with tempfile.TemporaryDirectory() as folder:
         try:
             mmap.mmap(f.fileno(), 0)
         except ValueError as exc:
-            print(f"Python, empty file: {type(exc).__name__}: {exc}")
+            print(f"Python, empty file: {type(exc).__name__}: {exc}", flush=True)
 
         pid = os.fork()
-        if pid == 0:  # the same in C terms, in a child: mmap() of 4096 bytes, then one read
-            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-            address = libc.mmap(None, 4096, mmap.PROT_READ, mmap.MAP_SHARED, f.fileno(), 0)
-            print(f"C, empty file: mmap() of 4096 bytes succeeded: {address != MAP_FAILED}",
-                  flush=True)
-            ctypes.string_at(address, 1)  # the first access: no page of the file exists
-            os._exit(0)
+        # The same in C terms, in a child: mmap() of 4096 bytes, then one read
+        if pid == 0:
+            try:
+                resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+                address = libc.mmap(None, 4096, mmap.PROT_READ, mmap.MAP_SHARED,
+                                    f.fileno(), 0)
+                print(f"C, empty file: mmap() of 4096 bytes succeeded: "
+                      f"{address != MAP_FAILED}", flush=True)
+                # The first access: no page of the file exists
+                ctypes.string_at(address, 1)
+            finally:
+                os._exit(0)
         _, status = os.waitpid(pid, 0)
         print(f"C, first access: killed by {signal.Signals(os.WTERMSIG(status)).name}")
 

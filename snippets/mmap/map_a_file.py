@@ -17,4 +17,5 @@ with tempfile.TemporaryDirectory() as folder:
     # The mapping is closed (munmap) by the with statement.
 
     with open(path, "rb") as f:
-        print(f"file after the mapping is gone: {f.read()!r}")  # ...is a write to the file
+        # ...is a write to the file:
+        print(f"file after the mapping is gone: {f.read()!r}")

@@ -1,4 +1,4 @@
-"""Named POSIX shared memory: multiprocessing.shared_memory, a file in /dev/shm that others open."""
+"""Named POSIX shared memory: SharedMemory is a file in /dev/shm others can open."""
 
 import mmap
 import os
@@ -12,12 +12,14 @@ try:
 
     pid = os.fork()
     if pid == 0:  # any process that knows the name can map it, here with plain mmap
-        with open(path, "r+b") as f, mmap.mmap(f.fileno(), 4096) as m:
-            m[5:11] = b" world"
-        os._exit(0)
+        try:
+            with open(path, "r+b") as f, mmap.mmap(f.fileno(), 4096) as m:
+                m[5:11] = b" world"
+        finally:
+            os._exit(0)
     os.waitpid(pid, 0)
     print(f"creator reads: {bytes(shm.buf[:11])!r}")
 finally:
     shm.close()
-    shm.unlink()  # the creator removes the name, or it outlives every process
+    shm.unlink()  # the creator removes the name
 print(f"after unlink: exists in /dev/shm: {os.path.exists(path)}")

@@ -1,4 +1,4 @@
-"""Question 6: C moves the pointer and munmap then fails; Python offers slices and seek instead."""
+"""No pointer to move: Python offers slices and seek() instead of pointer arithmetic."""
 
 import mmap
 
@@ -8,7 +8,7 @@ with mmap.mmap(-1, 16) as m:  # anonymous: no file needed
     m.seek(10)  # a file-like position instead of moving the pointer
     print(f"after seek(10), read(3): {m.read(3)!r}, tell() = {m.tell()}")
     print(f"the mapping itself never moved: m[0:4] = {m[0:4]!r}")
-# close() (here by the with statement) unmaps the whole region, always the right address.
+# close() (here by the with statement) unmaps the whole region, from the right address.
 try:
     m[0]
 except ValueError as exc:

@@ -1,11 +1,12 @@
-"""Question 4: the offset must be a multiple of the page size (the allocation granularity)."""
+"""The offset must be a multiple of the page size (the allocation granularity)."""
 
 import errno
 import mmap
 import os
 import tempfile
 
-print(f"mmap.PAGESIZE = {mmap.PAGESIZE}, mmap.ALLOCATIONGRANULARITY = {mmap.ALLOCATIONGRANULARITY}")
+print(f"mmap.PAGESIZE = {mmap.PAGESIZE}, "
+      f"mmap.ALLOCATIONGRANULARITY = {mmap.ALLOCATIONGRANULARITY}")
 with tempfile.TemporaryDirectory() as folder:
     path = os.path.join(folder, "data.bin")
     with open(path, "wb") as f:
@@ -16,5 +17,6 @@ with tempfile.TemporaryDirectory() as folder:
             mmap.mmap(f.fileno(), 10, access=mmap.ACCESS_READ, offset=1000)
         except OSError as exc:
             print(f"offset 1000: OSError {errno.errorcode[exc.errno]}")
-        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ, offset=mmap.PAGESIZE) as m:
+        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ,
+                       offset=mmap.PAGESIZE) as m:
             print(f"offset {mmap.PAGESIZE}: {m[:]!r}")

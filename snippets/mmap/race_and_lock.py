@@ -1,4 +1,4 @@
-"""Two processes increment a shared counter: updates lost, forced and by chance; then a lock."""
+"""Two processes increment a shared counter: updates lost, forced or by chance."""
 # snippet: timeout = 60
 # snippet: observe = first 50
 
@@ -45,8 +45,9 @@ counter = mmap.mmap(-1, 8)  # anonymous and MAP_SHARED: the child sees the same 
 to_child_r, to_child_w = os.pipe()
 to_parent_r, to_parent_w = os.pipe()
 
-# 1. No lock, and the worst interleaving forced in every round: the parent reads, the child
-#    reads and writes, then the parent writes the value it read plus one over the child's update.
+# 1. No lock, and the worst interleaving forced in every round: the parent reads, the
+#    child reads and writes, then the parent writes the value it read plus one over the
+#    child's update.
 put(counter, 0)
 
 
@@ -73,9 +74,10 @@ print(f"round 1: parent read {trace[0]}; child read {trace[0]} and wrote {trace[
 print(f"forced, without a lock: {kept} of {2 * ROUNDS} increments kept "
       f"({2 * ROUNDS - kept} lost)")
 
-# 2. The same schedule with a lock around each read-modify-write: when the child is told to go,
-#    the parent still holds the lock, so the child must wait until the parent's update is done.
-lock = multiprocessing.get_context("fork").Lock()  # a POSIX semaphore, shared across fork
+# 2. The same schedule with a lock around each read-modify-write: when the child is told
+#    to go, the parent still holds the lock, so the child must wait until the parent's
+#    update is done. The lock is a POSIX semaphore, shared across fork.
+lock = multiprocessing.get_context("fork").Lock()
 put(counter, 0)
 
 
@@ -101,7 +103,8 @@ for _ in range(ROUNDS):
         put(counter, value + 1)
     os.read(to_parent_r, 1)  # the child's increment is done
 wait(pid)
-print(f"forced, with a lock: the child found the lock taken in {found_taken} of {ROUNDS} rounds; "
+print(f"forced, with a lock: the child found the lock taken in {found_taken} of "
+      f"{ROUNDS} rounds; "
       f"{get(counter)} of {2 * ROUNDS} increments kept")
 
 # 3. No lock and no forced schedule: two processes increment as fast as they can.

@@ -1,4 +1,4 @@
-"""Read a whole file through a mapping: count, search and iterate lines without read() calls."""
+"""Read a whole file through a mapping: count, search and read lines with no read()."""
 
 import mmap
 import os

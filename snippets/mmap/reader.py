@@ -1,4 +1,4 @@
-"""The reading program: map the same file and read the message another program left there."""
+"""The reading program: map the same file, read the message another program left."""
 
 import mmap
 import sys
@@ -7,6 +7,7 @@ if len(sys.argv) != 2:
     print("usage: python3 reader.py FILE  (after writer.py has written to it)")
     sys.exit(0)
 
-with open(sys.argv[1], "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+with (open(sys.argv[1], "rb") as f,
+      mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m):
     length = int.from_bytes(m[0:4], "little")
     print(f"reader: found {m[4:4 + length]!r}")

@@ -1,4 +1,4 @@
-"""Question 2: a file opened read-only, mapped for writing."""
+"""A file opened read-only, mapped for writing: shared is refused, private works."""
 
 import errno
 import mmap
@@ -14,7 +14,8 @@ with tempfile.TemporaryDirectory() as folder:
     try:
         mmap.mmap(fd, 0, access=mmap.ACCESS_WRITE)  # MAP_SHARED + PROT_WRITE
     except PermissionError as exc:
-        print(f"ACCESS_WRITE on a read-only fd: PermissionError {errno.errorcode[exc.errno]}")
+        name = errno.errorcode[exc.errno]
+        print(f"ACCESS_WRITE on a read-only fd: PermissionError {name}")
 
     with mmap.mmap(fd, 0, access=mmap.ACCESS_COPY) as m:  # MAP_PRIVATE: copy-on-write
         m[0:8] = b"modified"

@@ -1,4 +1,4 @@
-"""Two unrelated programs share a mapped file; waiting for the writer to finish is the signal."""
+"""Two unrelated programs share a mapped file; the writer's exit is the signal."""
 # snippet: uses = writer.py, reader.py
 
 import os
@@ -11,7 +11,8 @@ with tempfile.TemporaryDirectory() as folder:
     path = os.path.join(folder, "shared.bin")
     with open(path, "wb") as f:
         f.truncate(4096)  # a mapping needs a file of the right size: one page
-    for program in ("writer.py", "reader.py"):  # the reader starts after the writer has ended
+    # The reader starts after the writer has ended
+    for program in ("writer.py", "reader.py"):
         done = subprocess.run([sys.executable, os.path.join(here, program), path],
                               capture_output=True, text=True, timeout=20)
         print(f"--- {program} (exit status {done.returncode})")

@@ -10,8 +10,11 @@ with tempfile.TemporaryDirectory() as folder:
 
     pid = os.fork()
     if pid == 0:
-        os.write(fd, b"child next. ")  # goes after the parent's bytes: the offset is shared
-        os._exit(0)
+        try:
+            # Goes after the parent's bytes: the offset is shared
+            os.write(fd, b"child next. ")
+        finally:
+            os._exit(0)
     os.waitpid(pid, 0)  # without this the two writes could come in any order
 
     os.write(fd, b"parent last.")

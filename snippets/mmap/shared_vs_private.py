@@ -1,11 +1,12 @@
-"""MAP_SHARED and MAP_PRIVATE across fork: what the child first sees, who sees its write."""
+"""MAP_SHARED and MAP_PRIVATE across fork: what the child sees, who sees its write."""
 
 import mmap
 import os
 import tempfile
 
 with tempfile.TemporaryDirectory() as folder:
-    for name, flags in (("MAP_SHARED", mmap.MAP_SHARED), ("MAP_PRIVATE", mmap.MAP_PRIVATE)):
+    for name in ("MAP_SHARED", "MAP_PRIVATE"):
+        flags = getattr(mmap, name)
         path = os.path.join(folder, f"{name}.bin")
         with open(path, "wb") as f:
             f.write(b"[file]")
@@ -14,11 +15,13 @@ with tempfile.TemporaryDirectory() as folder:
             m[:] = b"parent"  # the parent writes first, before the fork
             pid = os.fork()
             if pid == 0:
-                os.close(r)
-                first = m[:]  # what the child's mapping holds when it starts
-                m[:] = b"child!"  # then the child writes into its mapping
-                os.write(w, first)
-                os._exit(0)
+                try:
+                    os.close(r)
+                    first = m[:]  # what the child's mapping holds when it starts
+                    m[:] = b"child!"  # then the child writes into its mapping
+                    os.write(w, first)
+                finally:
+                    os._exit(0)
             os.close(w)
             child_first = os.read(r, 6)
             os.close(r)

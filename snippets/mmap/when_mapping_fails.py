@@ -1,4 +1,4 @@
-"""Questions 7 and 8: what makes mmap fail, and how Python reports it (an exception, never -1)."""
+"""What makes mmap fail, and how Python reports it: an exception, never -1."""
 
 import errno
 import mmap

@@ -1,9 +1,10 @@
-"""asyncio: one event loop serves a Unix socket and runs the child processes that connect to it."""
+"""asyncio: one event loop serves a Unix socket and runs the children that use it."""
 
 import asyncio
 import os
 import sys
 import tempfile
+import threading
 
 
 async def client(path, name):  # what each child process runs
@@ -33,13 +34,17 @@ async def main(folder):
     children = [await asyncio.create_subprocess_exec(
         sys.executable, __file__, path, name, stdout=asyncio.subprocess.PIPE)
         for name in names]
+    main = threading.main_thread()
+    others = sorted(t.name for t in threading.enumerate() if t is not main)
+    print(f"threads besides the loop's while the children ran: {others} "
+          f"(python {sys.version_info.major}.{sys.version_info.minor})")
     # Wait for all three at once: their pipes and the server share the one loop.
     outputs = await asyncio.wait_for(
         asyncio.gather(*(child.communicate() for child in children)), timeout=30)
     for name, child, (out, _) in zip(names, children, outputs, strict=True):
         reply = out.decode().strip()
         print(f"{name}: the server replied {reply!r}, exit status {child.returncode}")
-    print(f"server: served {sorted(served)} in one thread")
+    print(f"server: served {sorted(served)} in the loop's thread")
     server.close()
     await server.wait_closed()
 

@@ -1,4 +1,4 @@
-"""asyncio's add_signal_handler: signal.set_wakeup_fd pointed at the loop's own socket pair."""
+"""asyncio's add_signal_handler: set_wakeup_fd pointed at the loop's own socket pair."""
 
 import asyncio
 import os
@@ -18,9 +18,11 @@ async def main():
           f"{stat.S_ISSOCK(os.fstat(fd).st_mode)}")
     print(f"it is the write end of the loop's self-pipe: {fd == loop._csock.fileno()}")
     sock = socket.socket(fileno=os.dup(fd))
-    print(f"  {sock.family.name} {sock.type.name}, non-blocking: {not os.get_blocking(fd)}")
+    blocking = os.get_blocking(fd)
+    print(f"  {sock.family.name} {sock.type.name}, non-blocking: {not blocking}")
     sock.close()
-    os.kill(os.getpid(), signal.SIGUSR1)  # the C handler writes b'\x0a' (10) into that socket
+    # The C handler writes b'\x0a' (10) into that socket
+    os.kill(os.getpid(), signal.SIGUSR1)
     print(f"handler ran in the loop: {await asyncio.wait_for(got, timeout=10)}")
     loop.remove_signal_handler(signal.SIGUSR1)
     print(f"after remove_signal_handler: wakeup fd {signal.set_wakeup_fd(-1)}")

@@ -1,4 +1,4 @@
-"""Popen with both pipes: writing everything before reading deadlocks; communicate() does not."""
+"""Popen with both pipes: write all, then read: deadlock; communicate() does not."""
 
 import os
 import stat
@@ -42,8 +42,9 @@ try:
 except BrokenPipeError:  # close() flushes what was left in the buffer
     pass
 
-# communicate() writes and reads together (a selector on both pipes), so neither fills up.
+# communicate() writes and reads together (a selector on both pipes): neither fills up.
 child = subprocess.Popen([sys.executable, "-c", ECHO],
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 out, _ = child.communicate(DATA, timeout=30)
-print(f"communicate(): sent {len(DATA)} bytes, got {len(out)} back, exit status {child.returncode}")
+print(f"communicate(): sent {len(DATA)} bytes, got {len(out)} back, "
+      f"exit status {child.returncode}")

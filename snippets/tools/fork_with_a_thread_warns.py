@@ -1,4 +1,4 @@
-"""fork() while another thread runs: Python 3.12 and later say so with a DeprecationWarning."""
+"""fork() while another thread runs: Python 3.12 and later warn (DeprecationWarning)."""
 
 import os
 import re

@@ -8,7 +8,8 @@ BIG = 8 * 1024 * 1024  # 8 MiB: far more than a socket buffer holds
 
 
 def send_message(sock, payload):
-    sock.sendall(struct.pack("!I", len(payload)) + payload)  # 4-byte big-endian length first
+    # 4-byte big-endian length first
+    sock.sendall(struct.pack("!I", len(payload)) + payload)
 
 
 def recv_exactly(sock, n):
@@ -34,16 +35,18 @@ parent, child = socket.socketpair()  # AF_UNIX, SOCK_STREAM
 sent_r, sent_w = os.pipe()  # the child says "both sends done" through a pipe
 pid = os.fork()
 if pid == 0:  # child: the sender
-    parent.close()
-    child.sendall(b"one")
-    child.sendall(b"two")
-    os.write(sent_w, b".")
-    child.recv(1)  # wait until the parent has read those
-    child.sendall(b"y" * BIG)
-    for payload in (b"short", b"z" * 300_000, b""):
-        send_message(child, payload)
-    child.close()
-    os._exit(0)
+    try:
+        parent.close()
+        child.sendall(b"one")
+        child.sendall(b"two")
+        os.write(sent_w, b".")
+        child.recv(1)  # wait until the parent has read those
+        child.sendall(b"y" * BIG)
+        for payload in (b"short", b"z" * 300_000, b""):
+            send_message(child, payload)
+        child.close()
+    finally:
+        os._exit(0)
 
 child.close()
 os.read(sent_r, 1)  # both sends are in the socket now

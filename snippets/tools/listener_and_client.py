@@ -1,4 +1,4 @@
-"""multiprocessing.connection: a Unix socket server for pickled objects, with an HMAC handshake."""
+"""multiprocessing.connection: a socket server for pickled objects, with an HMAC."""
 
 import multiprocessing
 import os
@@ -21,13 +21,15 @@ if __name__ == "__main__":
         address = os.path.join(folder, "service.sock")
         with Listener(address, family="AF_UNIX", authkey=b"secret") as listener:
             sock = socket.socket(fileno=os.dup(listener._listener._socket.fileno()))
-            print(f"listener: {sock.family.name} {sock.type.name} socket bound to .../service.sock")
+            print(f"listener: {sock.family.name} {sock.type.name} socket bound to "
+                  ".../service.sock")
             sock.close()
             for key in (b"secret", b"wrong"):
                 p = multiprocessing.Process(target=client, args=(address, key))
                 p.start()
                 try:
-                    with listener.accept() as conn:  # runs the challenge before returning
+                    # Runs the challenge before returning
+                    with listener.accept() as conn:
                         kind, pid = conn.recv()
                         conn.send("welcome")
                     result = f"got {kind!r}, sender is that client: {pid == p.pid}"

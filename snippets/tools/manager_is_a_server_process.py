@@ -1,4 +1,4 @@
-"""multiprocessing.Manager: a server process holds the objects; proxies call it over a socket."""
+"""multiprocessing.Manager: a server process holds the objects; proxies call it."""
 
 import multiprocessing
 import os
@@ -7,7 +7,8 @@ import stat
 
 
 def child(shared):
-    shared["child"] = os.getpid()  # a method call on a proxy: a request sent to the server
+    # A method call on a proxy: a request sent to the server
+    shared["child"] = os.getpid()
     shared.setdefault("visits", 0)
 
 

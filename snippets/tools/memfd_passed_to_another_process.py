@@ -1,4 +1,4 @@
-"""memfd_create: anonymous shared memory with no name anywhere, handed over a Unix socket."""
+"""memfd_create: shared memory with no name anywhere, handed over a Unix socket."""
 
 import mmap
 import os
@@ -12,12 +12,13 @@ SIZE = 4096
 
 
 def other_process(path):
-    """Runs as a separate program: it inherits nothing and gets the memory only by fd passing."""
+    """A separate program: it inherits nothing and gets the memory by fd passing."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.connect(path)
         _, fds, _, _ = socket.recv_fds(sock, 16, maxfds=1)
         print(f"receiver: got fd -> {os.readlink(f'/proc/self/fd/{fds[0]}')}")
-        with mmap.mmap(fds[0], SIZE) as shared:  # MAP_SHARED: the same pages as the sender's
+        # MAP_SHARED: the same pages as the sender's
+        with mmap.mmap(fds[0], SIZE) as shared:
             print(f"receiver: reads {shared[:13]!r}, writes b'hello, sender'")
             shared[:13] = b"hello, sender"
         os.close(fds[0])
@@ -27,10 +28,12 @@ def other_process(path):
 if __name__ == "__main__" and len(sys.argv) == 2:
     other_process(sys.argv[1])
 elif __name__ == "__main__":
-    fd = os.memfd_create("demo-region")  # a file in memory, with no path in any file system
+    # A file in memory, with no path in any file system
+    fd = os.memfd_create("demo-region")
     os.ftruncate(fd, SIZE)
     print(f"sender: fd -> {os.readlink(f'/proc/self/fd/{fd}')}, "
-          f"regular file: {stat.S_ISREG(os.fstat(fd).st_mode)}, size {os.fstat(fd).st_size}")
+          f"regular file: {stat.S_ISREG(os.fstat(fd).st_mode)}, "
+          f"size {os.fstat(fd).st_size}")
     print(f"sender: anything named demo-region in /dev/shm: "
           f"{any('demo-region' in n for n in os.listdir('/dev/shm'))}")
     shared = mmap.mmap(fd, SIZE)
@@ -40,7 +43,8 @@ elif __name__ == "__main__":
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
             server.bind(path)
             server.listen()
-            # close_fds (the default) means the receiver cannot inherit fd; it must be sent.
+            # close_fds (the default): the receiver cannot inherit fd; it must be sent.
+            sys.stdout.flush()  # our lines first, then the receiver's
             receiver = subprocess.Popen([sys.executable, __file__, path])
             conn, _ = server.accept()
             with conn:

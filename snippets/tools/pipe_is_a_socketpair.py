@@ -1,4 +1,4 @@
-"""multiprocessing.Pipe(): a connected socket pair, or an os.pipe() when duplex=False."""
+"""multiprocessing.Pipe(): a connected socket pair, or os.pipe() when duplex=False."""
 
 import multiprocessing
 import os
@@ -6,9 +6,10 @@ import stat
 
 
 def kind(fd):
-    """What the kernel says this descriptor is, and its /proc/self/fd link without the inode."""
+    """What the kernel says this descriptor is, and its /proc/self/fd link, no inode."""
     mode = os.fstat(fd).st_mode
-    name = "socket" if stat.S_ISSOCK(mode) else "FIFO (pipe)" if stat.S_ISFIFO(mode) else "other"
+    name = ("socket" if stat.S_ISSOCK(mode)
+            else "FIFO (pipe)" if stat.S_ISFIFO(mode) else "other")
     return f"{name}, {os.readlink(f'/proc/self/fd/{fd}').split(':')[0]}:[...]"
 
 

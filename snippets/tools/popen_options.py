@@ -1,4 +1,4 @@
-"""Popen's pass_fds, restore_signals, start_new_session and process_group, seen from the child."""
+"""Popen's pass_fds, restore_signals, start_new_session, process_group, seen inside."""
 
 import os
 import signal
@@ -7,9 +7,9 @@ import sys
 
 
 def sigpipe_ignored(restore):
-    """Run cat on /proc/self/status: is SIGPIPE in the SigIgn mask of a non-Python child?"""
-    status = subprocess.run(["cat", "/proc/self/status"], capture_output=True, text=True,
-                            check=True, restore_signals=restore).stdout
+    """Run cat on /proc/self/status: is SIGPIPE in a non-Python child's SigIgn mask?"""
+    status = subprocess.run(["cat", "/proc/self/status"], capture_output=True,
+                            text=True, check=True, restore_signals=restore).stdout
     mask = int(next(line.split()[1] for line in status.splitlines()
                     if line.startswith("SigIgn:")), 16)
     return bool(mask & (1 << (signal.SIGPIPE - 1)))
@@ -28,19 +28,22 @@ try:
 except OSError as e:
     print(f"child: the other one, not passed: {e.strerror}")
 """
-subprocess.run([sys.executable, "-c", CHILD, str(r), str(other_r)], pass_fds=[r], check=True)
+subprocess.run([sys.executable, "-c", CHILD, str(r), str(other_r)], pass_fds=[r],
+               check=True)
 for fd in (r, w, other_r, other_w):
     os.close(fd)
 
 # restore_signals: Python ignores SIGPIPE; Popen puts it back to default in the child.
 print(f"parent (Python): SIGPIPE is {signal.getsignal(signal.SIGPIPE)!r}")
-print(f"child, restore_signals=True (default): SIGPIPE ignored: {sigpipe_ignored(True)}")
+print(f"child, restore_signals=True (default): SIGPIPE ignored: "
+      f"{sigpipe_ignored(True)}")
 print(f"child, restore_signals=False: SIGPIPE ignored: {sigpipe_ignored(False)}")
 
-# start_new_session and process_group: where the child stands for job control and killpg().
+# start_new_session and process_group: where the child stands for job control, killpg().
 IDS = "import os; print(os.getpid(), os.getpgrp(), os.getsid(0))"
 for options in ({}, {"process_group": 0}, {"start_new_session": True}):
-    pid, pgid, sid = map(int, subprocess.run([sys.executable, "-c", IDS], capture_output=True,
-                                             text=True, check=True, **options).stdout.split())
+    ids = subprocess.run([sys.executable, "-c", IDS], capture_output=True, text=True,
+                         check=True, **options).stdout
+    pid, pgid, sid = map(int, ids.split())
     print(f"{str(options) + ':':29} leads its own group: {pgid == pid}, "
           f"own session: {sid == pid}, same session as parent: {sid == os.getsid(0)}")

@@ -1,4 +1,4 @@
-"""A child that exits with Queue items still unsent cannot end until someone reads them."""
+"""A child that exits with Queue items unsent cannot end until someone reads them."""
 
 import multiprocessing
 
@@ -6,7 +6,7 @@ import multiprocessing
 def child(q):
     q.put(b"x" * (1024 * 1024))  # returns at once: the feeder thread does the writing
     print("child: put returned, function ends")
-    # On the way out the child joins its feeder thread, which waits for room in the pipe.
+    # On the way out the child joins its feeder thread, which waits for pipe room.
 
 
 if __name__ == "__main__":
@@ -14,7 +14,8 @@ if __name__ == "__main__":
     p = multiprocessing.Process(target=child, args=(q,))
     p.start()
     p.join(timeout=2)  # a plain p.join() here would wait forever
-    print(f"parent: child still alive 2 s later: {p.is_alive()} (exit code {p.exitcode})")
+    print(f"parent: child still alive 2 s later: {p.is_alive()} "
+          f"(exit code {p.exitcode})")
     data = q.get(timeout=10)  # reading the item lets the feeder thread finish
     p.join(timeout=10)
     print(f"parent: got {len(data)} bytes; child exit code {p.exitcode}")

@@ -1,4 +1,4 @@
-"""multiprocessing.Queue: a pipe, a lock and a feeder thread; SimpleQueue: a pipe and locks only."""
+"""Queue: a pipe, a lock and a feeder thread; SimpleQueue: a pipe and locks only."""
 
 import multiprocessing
 import os
@@ -28,7 +28,8 @@ if __name__ == "__main__":
     q.join_thread()
 
     sq = multiprocessing.SimpleQueue()
-    print(f"SimpleQueue: reader {pipe_kind(sq._reader)}, writer {pipe_kind(sq._writer)}")
+    print(f"SimpleQueue: reader {pipe_kind(sq._reader)}, "
+          f"writer {pipe_kind(sq._writer)}")
     putter = threading.Thread(target=sq.put, args=(BIG,))
     putter.start()  # this thread does the put, so the main thread can watch it
     putter.join(timeout=1)

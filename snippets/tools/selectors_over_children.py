@@ -1,4 +1,4 @@
-"""One selector watches the stdout pipes of several children and reads whichever is ready."""
+"""One selector watches several children's stdout pipes, reads whichever is ready."""
 
 import selectors
 import subprocess
@@ -15,7 +15,8 @@ selector = selectors.DefaultSelector()
 print(f"selector: {type(selector).__name__}")
 children = {}
 for name in ("alpha", "beta", "gamma"):
-    child = subprocess.Popen([sys.executable, "-c", CHILD, name], stdout=subprocess.PIPE)
+    child = subprocess.Popen([sys.executable, "-c", CHILD, name],
+                             stdout=subprocess.PIPE)
     selector.register(child.stdout, selectors.EVENT_READ, data=name)
     children[name] = child
 print(f"watching {len(selector.get_map())} pipes with one selector")
@@ -33,4 +34,5 @@ selector.close()
 
 for name, child in children.items():
     lines = received[name].decode().splitlines()
-    print(f"{name}: {len(lines)} lines {lines[0]!r}..{lines[-1]!r}, exit status {child.wait()}")
+    print(f"{name}: {len(lines)} lines {lines[0]!r}..{lines[-1]!r}, "
+          f"exit status {child.wait()}")

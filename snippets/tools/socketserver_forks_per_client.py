@@ -1,4 +1,4 @@
-"""socketserver with ForkingMixIn: the server accepts each client, then forks a process for it."""
+"""socketserver, ForkingMixIn: the server accepts each client and forks a process."""
 
 import os
 import socket
@@ -10,12 +10,14 @@ CLIENTS = 3
 
 
 class Greeter(socketserver.BaseRequestHandler):
-    """Serves one client, in a process of its own; self.request is the socket accept() made."""
+    """Serves one client, in a process of its own; self.request: the accepted socket."""
 
     def handle(self):
         me = f"{os.getpid()} {os.getppid()} {os.fstat(self.request.fileno()).st_ino}"
-        self.request.sendall(me.encode())  # who is serving: pid, parent pid, socket inode
-        name = self.request.recv(100).decode()  # blocks until this client sends its name
+        # Who is serving: pid, parent pid, socket inode
+        self.request.sendall(me.encode())
+        # Blocks until this client sends its name
+        name = self.request.recv(100).decode()
         self.request.sendall(f"hello, {name}".encode())
 
 
@@ -35,21 +37,27 @@ with tempfile.TemporaryDirectory() as folder:
     sys.stdout.flush()
     server_pid = os.fork()
     if server_pid == 0:  # the server process
-        for _ in range(CLIENTS):
-            server.handle_request()  # accept() one client, fork a process to handle it
-        server.server_close()  # close the listening socket, wait for every handler process
-        os._exit(0)
+        try:
+            for _ in range(CLIENTS):
+                # accept() one client, fork a process to handle it
+                server.handle_request()
+            # Close the listening socket, wait for every handler process
+            server.server_close()
+        finally:
+            os._exit(0)
     listening.close()  # this process is the clients' side
 
-    clients = [socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) for _ in range(CLIENTS)]
+    clients = [socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+               for _ in range(CLIENTS)]
     handlers = []
     for n, client in enumerate(clients):
         client.connect(path)
         pid, ppid, inode = map(int, client.recv(100).split())
         handlers.append(pid)
-        print(f"client {n}: served on a new socket from accept(): {inode != listening_inode}, "
-              f"by a process the server forked: {ppid == server_pid}")
-    # Each handler now waits for its client's name: all of them are alive at this moment.
+        print(f"client {n}: served on a new socket from accept(): "
+              f"{inode != listening_inode}, by a process the server forked: "
+              f"{ppid == server_pid}")
+    # Each handler now waits for its client's name: all are alive at this moment.
     print(f"handler processes serving at once: {len(set(handlers) - {server_pid})}")
     for n, client in enumerate(clients):
         client.sendall(f"client {n}".encode())

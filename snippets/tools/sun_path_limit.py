@@ -1,4 +1,4 @@
-"""A socket path must fit in sun_path (108 bytes, final NUL included); a relative one can help."""
+"""A socket path must fit in sun_path (108 bytes with the NUL); a relative one helps."""
 
 import os
 import socket
@@ -16,7 +16,7 @@ with tempfile.TemporaryDirectory() as folder:
             except OSError as e:
                 print(f"bind() to a {len(path)}-byte path: OSError: {e}")
 
-    # Deep directories are common (home folders, containers). Bind relative to the directory:
+    # Deep directories are common (home folders, containers). Bind relative to it:
     deep = os.path.join(folder, *["a-long-directory-name"] * 8)
     os.makedirs(deep)
     full = os.path.join(deep, "service.sock")

@@ -1,4 +1,4 @@
-"""multiprocessing.Value and Array: shared mappings of deleted /dev/shm files, and a semaphore."""
+"""Value and Array: shared mappings of deleted /dev/shm files, and semaphores."""
 
 import multiprocessing
 import re
@@ -16,10 +16,12 @@ if __name__ == "__main__":
     counter = multiprocessing.Value("i", 0)
     numbers = multiprocessing.Array("d", [0.5, 1.5, 2.5])
     print(f"Value: {counter!r}, lock: {type(counter.get_lock()).__name__}")
-    for line in open("/proc/self/maps"):  # this process's mappings: find those in /dev/shm
+    # This process's mappings: find those in /dev/shm
+    for line in open("/proc/self/maps"):
         fields = line.split()
         if len(fields) >= 6 and fields[5].startswith("/dev/shm/"):
-            path = re.sub(r"/dev/shm/(pym-|sem\.)\S+", r"/dev/shm/\1...", " ".join(fields[5:]))
+            path = re.sub(r"/dev/shm/(pym-|sem\.)\S+", r"/dev/shm/\1...",
+                          " ".join(fields[5:]))
             print(f"mapping: {fields[1]} (s = shared) {path}")
 
     workers = [multiprocessing.Process(target=add, args=(counter,)) for _ in range(2)]
