@@ -114,6 +114,63 @@ def test_exec_is_followed_by_its_execve():
     assert rows[0].syscalls == ['execve("/bin/true", ["true"], 0x7ffd) = 0']
 
 
+def named_mark(pid, call):
+    """A marker as strace logs it with -s 48: the event's JSON cut at 48 bytes."""
+    text = f'{{"pid":{pid},"ppid":1,"call":"{call}","args":{{}}}}'[:48]
+    return ("mark", "write(1023, \"" + text.replace('"', '\\"') + '"..., 80) = 80')
+
+
+def test_an_aborting_child_whose_log_stops_short_of_its_events_gets_no_wrong_calls():
+    # Seen as a non-root user without containment: the log of a child that ignores SIGABRT and
+    # aborts holds its first event's marker only (3 events, 1 marker).
+    traced = [event(3, "forked"), event(3, "signal.signal", "SIG_DFL", signal="SIGABRT",
+                                        handler="SIG_IGN"), event(3, "os.abort")]
+    logs = {3: [named_mark(3, "forked"), ("call", "tgkill(3, 3, SIGABRT) = 0"),
+                ("call", "tgkill(3, 3, SIGABRT) = 0")]}
+    assert calls.syscalls_by_event(traced, logs) == [[], [], []]
+    rows = calls.rows(traced, traced, logs)
+    assert [(r.call.split("(")[0], r.syscalls) for r in rows] == [("signal.signal", []),
+                                                                 ("os.abort", [])]
+    # Only a recorded-before call (abort, exec, _exit) past the last marker: nothing either.
+    assert calls.syscalls_by_event([event(3, "forked"), event(3, "os.abort")],
+                                   {3: [named_mark(3, "forked")]}) == [[], []]
+
+
+def test_the_calls_up_to_the_first_missing_marker_keep_their_system_calls():
+    traced = [event(2, "start"), event(2, "os.pipe", [3, 4]), event(2, "os.kill", None, pid=5,
+                                                                  signal="SIGUSR1"),
+              event(2, "os.read", 0, fd=3, n=9)]
+    logs = {2: [named_mark(2, "start"), ("call", "pipe2([3, 4], 0) = 0"),
+                named_mark(2, "os.pipe"), ("call", "kill(5, SIGUSR1) = 0"),
+                named_mark(2, "os.read"), ("call", 'read(3, "", 9) = 0')]}
+    assert calls.syscalls_by_event(traced, logs) == [[], ["pipe2([3, 4], 0) = 0"], [], []]
+    # Names cut short by strace still match the call they begin.
+    cut = named_mark(12345, "signal.pthread_sigmask")[1]
+    assert "pthread_sigmask" not in cut and calls._marks(event(2, "signal.pthread_sigmask"), cut)
+    assert not calls._marks(event(2, "os.read"), named_mark(2, "os.readv")[1])
+
+
+def test_runs_with_other_pids_are_matched_by_place_in_the_tree_and_shown_with_the_page_s_pids():
+    # Without containment each run has pids of its own: the same fork, kill and wait must match.
+    def run(main, child):
+        return [event(main, "start"), event(main, "os.fork", child), event(child, "forked"),
+                event(main, "os.kill", None, pid=child, signal="SIGTERM"),
+                event(main, "os.waitpid", {"pid": child, "signal": "SIGTERM", "core": False},
+                      pid=child, options="0")]
+    shown, traced = run(100, 101), run(200, 201)
+    logs = {200: [mark(200), ("call", "clone(child_stack=NULL) = 201"), mark(200),
+                  ("call", "kill(201, SIGTERM) = 0"), mark(200),
+                  ("call", "wait4(201, [{WIFSIGNALED(s) && WTERMSIG(s) == SIGTERM}], 0, NULL)"
+                           " = 201"), mark(200)],
+            201: [mark(201)]}
+    rows = calls.rows(shown, traced, logs)
+    assert [r.syscalls for r in rows] == [
+        ["clone(child_stack=NULL) = 101"], ["kill(101, SIGTERM) = 0"],
+        ["wait4(101, [{WIFSIGNALED(s) && WTERMSIG(s) == SIGTERM}], 0, NULL) = 101"]]
+    assert calls._own_pids("kill(-201, SIGTERM) = 0", {201: 101}) == "kill(-101, SIGTERM) = 0"
+    assert calls._own_pids("read(201, \"\", 9) = 201", {201: 101}) == "read(201, \"\", 9) = 201"
+
+
 def test_process_labels_follow_the_fork_tree():
     events = [event(2, "start"), event(2, "os.fork", 3), event(3, "forked"), event(3, "os.fork", 4),
               event(4, "forked"), event(2, "os.fork", 5)]
