@@ -4,19 +4,16 @@ shows, with the system calls strace saw for the same call in a second, traced ru
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
-from conftest import BUILD
+from conftest import BUILD, feature, requires
 from snippetexec import calls
-
-STRACE = shutil.which("strace") is not None
 
 
 def panel(out) -> list[dict]:
     assert out.run.calls, f"no panel recorded for {out.run.snippet}"
-    if STRACE:
+    if feature("strace")[0]:
         assert out.run.calls_from == "strace", out.run.calls_from
     else:
         assert out.run.calls_from == "no-strace"
@@ -34,9 +31,9 @@ def test_eof_panel_shows_the_read_that_returned_zero_bytes(snippet):
     read_end = out.events.calls("os.pipe")[0].result[0]
     eof = [r for r in rows_of(rows, "os.read", "main") if " = 0 b''" in r["call"]]
     assert eof, rows
-    if STRACE:
-        assert any(re.fullmatch(rf'read\({read_end}, "", \d+\) = 0', s)
-                   for r in eof for s in r["syscalls"]), eof
+    requires("strace")  # the Python calls are checked; the system calls need it
+    assert any(re.fullmatch(rf'read\({read_end}, "", \d+\) = 0', s)
+               for r in eof for s in r["syscalls"]), eof
 
 
 def test_kill_panel_targets_the_child_the_page_names(snippet):
@@ -45,10 +42,10 @@ def test_kill_panel_targets_the_child_the_page_names(snippet):
     leader = out.events.children(out.events.main)[0]
     kills = [r for r in rows_of(rows, "os.kill", "main") if f"pid={leader}," in r["call"]]
     assert kills, rows
-    if STRACE:
-        assert any(s == f"kill({leader}, SIGUSR1) = 0" for r in kills for s in r["syscalls"])
-        group = [s for r in rows_of(rows, "os.kill", "main") for s in r["syscalls"]]
-        assert f"kill(-{leader}, SIGTERM) = 0" in group  # a negative pid: the whole group
+    requires("strace")  # the Python calls are checked; the system calls need it
+    assert any(s == f"kill({leader}, SIGUSR1) = 0" for r in kills for s in r["syscalls"])
+    group = [s for r in rows_of(rows, "os.kill", "main") for s in r["syscalls"]]
+    assert f"kill(-{leader}, SIGTERM) = 0" in group  # a negative pid: the whole group
 
 
 def test_sigpipe_panel_shows_the_wait_that_saw_the_signal(snippet):
@@ -57,9 +54,9 @@ def test_sigpipe_panel_shows_the_wait_that_saw_the_signal(snippet):
     child = out.events.children(out.events.main)[0]
     waits = [r for r in rows_of(rows, "os.waitpid", "main") if "SIGPIPE" in r["call"]]
     assert waits, rows
-    if STRACE:
-        assert any(s.startswith(f"wait4({child}, [{{WIFSIGNALED(s) && WTERMSIG(s) == SIGPIPE}}]")
-                   for r in waits for s in r["syscalls"]), waits
+    requires("strace")  # the Python calls are checked; the system calls need it
+    assert any(s.startswith(f"wait4({child}, [{{WIFSIGNALED(s) && WTERMSIG(s) == SIGPIPE}}]")
+               for r in waits for s in r["syscalls"]), waits
 
 
 def test_panels_leave_out_interpreter_start_up(snippet):
