@@ -144,6 +144,10 @@ FEATURES = {
     "root": ("root-only checks", _root),
     "not-root": ("non-root checks", _not_root),
 }
+# Words by which a skip reason names its feature (tests that skip on their own, not requires()).
+SKIP_WORDS = {"contained": ("not contained", "bubblewrap", "bwrap"), "strace": ("strace",),
+              "chromium": ("Chromium", "Chrome"), "root": ("needs root", "not root"),
+              "not-root": ("ordinary user", "uid 65534")}
 # Required where strict(): the tools .ci/run installs. Root or not is which user CI is (GitHub's
 # runner is not root), so those two are reported, never required.
 REQUIRED_IN_CI = ("contained", "strace", "chromium")
@@ -181,7 +185,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         if how is not None:
             write(f"  {label:<{width}}  tested: {how}")
         else:
-            skipped = sum(label + ":" in reason for reason in reasons)
+            skipped = sum(any(word in reason for word in (label + ":", *SKIP_WORDS[name]))
+                          for reason in reasons)
             write(f"  {label:<{width}}  SKIPPED: {why}"
                   + (f" ({skipped} test{'s' * (skipped != 1)} skipped)" if skipped else ""))
             if name in REQUIRED_IN_CI:
