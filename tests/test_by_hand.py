@@ -7,10 +7,12 @@ sets, as an ordinary user (when the tests run as root: uid 65534 through ``setpr
 ``snippets/`` that user can read), within the snippet's time limit. Each run must:
 
 - exit with status 0 and print no traceback;
-- leave nothing behind: no process of its session, no file in its folder, its TMPDIR or its HOME,
-  nothing new in /dev/shm;
+- leave nothing behind: no process of its session 2 s after it ended, no file in its folder, its
+  TMPDIR or its HOME, nothing new in /dev/shm;
 - print what the published run printed, figures masked (numbers, addresses, pids, durations and
-  sizes become ``#``; runs of spaces become one; tempfile's random names ``tmp#``), line by line.
+  sizes become ``#``; runs of spaces become one; tempfile's random names ``tmp#``; a bar of a
+  chart one block), line by line; a measurement (``# snippet: alone = yes``) each line only up
+  to its first colon, since what it finds fastest may change.
   Or, where it needs root or a kernel feature it lacks, say so in one line starting
   ``This example needs`` (the README's "Adding an example") and exit 0.
 
@@ -95,8 +97,12 @@ def _session_members(sid: int) -> list[tuple[int, str]]:
     return found
 
 
-def _kill_session(sid: int) -> list[str]:
-    members = _session_members(sid)
+def _kill_session(sid: int, grace: float = 0.0) -> list[str]:
+    """Kill what is left of the session, after ``grace`` seconds to end on its own (a resource
+    tracker or a forkserver ends when it reads the end of its pipe, just after the snippet)."""
+    end = time.monotonic() + grace
+    while (members := _session_members(sid)) and time.monotonic() < end:
+        time.sleep(0.05)
     for pid, _ in members:
         try:
             os.kill(pid, signal.SIGKILL)
@@ -133,7 +139,7 @@ def run_by_hand(name: str, python: str, base: Path, index: int) -> ByHand:
         out, _ = proc.communicate()
         returncode = None
     duration = time.monotonic() - started
-    processes = _kill_session(proc.pid)
+    processes = _kill_session(proc.pid, grace=2.0)
     files = [f"{role}/{item}" for role in ("folder", "tmp", "home")
              for item in _left(dirs[role])]
     return ByHand(name, out.decode("utf-8", "replace"), returncode, duration, processes, files,
@@ -166,15 +172,19 @@ def by_hand():
     shutil.rmtree(base, ignore_errors=True)
 
 
-def masked(text: str, run: ByHand | None = None) -> list[str]:
-    """The lines with every figure that varies from run to run replaced (module docstring)."""
+def masked(text: str, run: ByHand | None = None, labels: bool = False) -> list[str]:
+    """The lines with every figure that varies from run to run replaced (module docstring);
+    ``labels``: each line only up to its first colon (a measurement's results vary)."""
     if run is not None:
         text = text.replace(run.tmp, "/tmp").replace(run.folder, "<folder>")
     lines = []
     for line in text.splitlines():
-        line = re.sub(r"0x[0-9a-fA-F]+", "0x#", line)
+        line = re.sub(r"0x[0-9a-fA-F]+", "\0", line)
         line = re.sub(r"\btmp[a-z0-9_]{8}\b", "tmp#", line)
-        line = re.sub(r"\d+(?:[.,]\d+)*", "#", line)
+        line = re.sub(r"\d+(?:[.,]\d+)*", "#", line).replace("\0", "0x#")
+        line = re.sub("[\u2580-\u259f]+", "\u2588", line)  # a bar's length is a figure
+        if labels:
+            line = line.partition(":")[0]
         lines.append(re.sub(r"\s+", " ", line).strip())
     return lines
 
@@ -205,7 +215,9 @@ def test_a_reader_running_the_snippet_by_hand_gets_the_published_output(by_hand,
         return
     if not compared(name):
         return
-    shown, here = masked(published(name).output), masked(run.output, run)
+    measures = runner.Snippet.load(name).setting("alone", "no") == "yes"
+    shown = masked(published(name).output, labels=measures)
+    here = masked(run.output, run, labels=measures)
     assert here == shown, (f"by hand, snippets/{name} printed other lines than its page shows "
                            "(figures masked):\n" + "\n".join(
                                difflib.unified_diff(shown, here, "published", "by hand",
@@ -217,6 +229,8 @@ def test_masking_keeps_the_words_and_hides_the_figures():
         "pid # read # bytes in # ms at 0x# [#, #]"]
     assert masked("file /tmp/tmpk3j_x9az/fifo") == ["file /tmp/tmp#/fifo"]
     assert masked("a   b\n") == ["a b"]
+    assert masked("pipe ████ 12 µs\nFIFO ██ 9 µs") == ["pipe █ # µs", "FIFO █ # µs"]
+    assert masked("fastest: pipe\nthroughput 3", labels=True) == ["fastest", "throughput #"]
 
 
 def test_the_privileged_rule_finds_the_snippets_that_depend_on_their_user():
