@@ -40,7 +40,16 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SNIPPETS, UNPRIVILEGED, as_ordinary_user, ordinary_python, published, requires
+from conftest import (
+    FOLDERS,
+    SNIPPETS,
+    UNPRIVILEGED,
+    as_ordinary_user,
+    ordinary_python,
+    published,
+    published_runs,
+    requires,
+)
 from snippetexec import runner
 
 pytestmark = pytest.mark.xdist_group("by-hand")
@@ -197,7 +206,8 @@ def privileged(name: str) -> bool:
 
 def compared(name: str) -> bool:
     """Whether its output by hand must match the published one (the module's docstring)."""
-    as_root_published = os.getuid() == 0 or "root" in published(name).contained
+    as_root_published = os.getuid() == 0 or "root" in (
+        published(name).contained if any(name in published_runs(f) for f in FOLDERS) else "")
     return not (as_root_published and privileged(name))
 
 
@@ -213,8 +223,8 @@ def test_a_reader_running_the_snippet_by_hand_gets_the_published_output(by_hand,
     if run.output.startswith(NEEDS):
         assert len(run.output.splitlines()) == 1, f"a needs-line is one line:\n{run.output}"
         return
-    if not compared(name):
-        return
+    if not compared(name) or not any(name in published_runs(f) for f in FOLDERS):
+        return  # output that may differ (module docstring), or no page shows it to compare
     measures = runner.Snippet.load(name).setting("alone", "no") == "yes"
     shown = masked(published(name).output, labels=measures)
     here = masked(run.output, run, labels=measures)
