@@ -51,7 +51,7 @@ def pytest_addoption(parser):
 def pytest_collection_modifyitems(items):
     """The machinery's tests first: they build small sites and wait for time limits. Run by
     several workers (make test), the quick tests then fill the end, not one slow build."""
-    slow = ("test_snippetexec.py", "test_containment.py")
+    slow = ("test_snippetexec.py", "test_containment.py", "test_by_hand.py")
     items.sort(key=lambda item: item.path.name not in slow)  # stable: files keep their order
 
 
@@ -193,8 +193,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
                 missing.append(label)
     write(f"  {'Python':<{width}}  {sys.version.split()[0]} ({sys.executable})")
     if missing and strict():
-        write(f"  missing where every feature is required (CI=true or SNIPPET_CONTAIN=require):"
-              f" {', '.join(missing)}", red=True, bold=True)
+        write(f"  FAILED: CI=true or SNIPPET_CONTAIN=require needs every tool, and these are "
+              f"missing: {', '.join(missing)}", red=True, bold=True)
     return result
 
 

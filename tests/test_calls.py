@@ -3,12 +3,16 @@ shows, with the system calls strace saw for the same call in a second, traced ru
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 
-from conftest import BUILD, feature, requires
-from snippetexec import calls
+import conftest
+from conftest import BUILD, ROOT, feature, requires
+from snippetexec import calls, contain
 
 
 def panel(out) -> list[dict]:
@@ -190,3 +194,39 @@ def test_every_page_with_snippets_carries_their_panels_collapsed(edition, summar
     assert f"<summary>{summary}</summary>" in html
     assert "<details class=\"snippet-calls\" open" not in html  # collapsed until asked for
 
+
+
+# --- without strace ----------------------------------------------------------------------------
+
+def test_without_strace_the_system_calls_are_skipped_and_in_ci_they_fail(monkeypatch):
+    monkeypatch.setitem(conftest.FEATURES, "strace", ("system-call panels (strace)",
+                                                      lambda: (None, "strace is not installed")))
+    conftest.feature.cache_clear()
+    try:
+        for name, value in (("CI", ""), (contain.ENV_SWITCH, "")):
+            monkeypatch.setenv(name, value)
+        with pytest.raises(pytest.skip.Exception, match=r"^system-call panels \(strace\): strace"):
+            requires("strace")
+        monkeypatch.setenv("CI", "true")
+        with pytest.raises(pytest.fail.Exception, match="required here"):
+            requires("strace")
+    finally:
+        monkeypatch.undo()
+        conftest.feature.cache_clear()
+
+
+def test_the_closing_summary_names_every_feature_just_above_pytest_s_last_line():
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist",
+         "tests/test_calls.py", "-k", "without_a_traced_run"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={k: v for k, v in os.environ.items() if k not in ("CI", "PYTEST_XDIST_WORKER")})
+    lines = done.stdout.rstrip("\n").splitlines()
+    assert done.returncode == 0, done.stdout
+    assert re.fullmatch(r"=+ 1 passed, \d+ deselected in .* =+", lines[-1]), lines[-1]
+    start = next(i for i, line in enumerate(lines) if "features this run could test" in line)
+    block = lines[start:-1]  # the header, a line per feature, Python; then pytest's own line
+    labels = [label for label, _ in conftest.FEATURES.values()]
+    assert [line.split("  ")[1].strip() for line in block[1:6]] == labels
+    assert block[6].split()[0] == "Python"
+    assert all(" tested: " in line or " SKIPPED: " in line for line in block[1:6]), block
