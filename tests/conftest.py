@@ -168,6 +168,15 @@ def requires(name: str) -> None:
         pytest.skip(message)
 
 
+_AT_START: dict[str, tuple[str | None, str]] = {}
+
+
+def pytest_sessionstart(session):
+    """Probe the machine before any test runs (a test may switch containment off for a while)."""
+    if not hasattr(session.config, "workerinput"):
+        _AT_START.update((name, feature(name)) for name in FEATURES)
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     """After pytest's own summaries, before its closing "N passed" line: what could be tested."""
@@ -181,7 +190,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     reasons = [str(getattr(report, "longrepr", "")) for report in
                terminalreporter.stats.get("skipped", [])]
     for name, (label, _) in FEATURES.items():
-        how, why = feature(name)
+        how, why = _AT_START.get(name) or feature(name)
         if how is not None:
             write(f"  {label:<{width}}  tested: {how}")
         else:
@@ -203,7 +212,8 @@ def pytest_sessionfinish(session, exitstatus):
     """In CI a missing tool fails the run, even where no test asked for it."""
     if hasattr(session.config, "workerinput") or not strict():
         return
-    if any(feature(name)[0] is None for name in REQUIRED_IN_CI) and session.exitstatus == 0:
+    if (any((_AT_START.get(name) or feature(name))[0] is None for name in REQUIRED_IN_CI)
+            and session.exitstatus == 0):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
