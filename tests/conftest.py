@@ -67,7 +67,28 @@ def pytest_configure(config):
 # a missing tool fails instead. ``make test`` ends with one line per feature: tested or not, why.
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-UNPRIVILEGED = 65534  # "nobody": the uid tests switch to when they run as root
+NOBODY = 65534
+
+
+@functools.cache
+def _unprivileged() -> int:
+    """The uid tests switch to when they run as root: one that owns nothing and is this run's
+    alone, so that whatever it leaves anywhere is known to be this run's (65534, "nobody",
+    where the kernel refuses such a uid, e.g. in a container that maps only a few)."""
+    fresh = 3_900_000_000 + os.getpid() % 1_000_000
+    if os.getuid() == 0 and shutil.which("setpriv"):
+        try:
+            probe = subprocess.run(["setpriv", f"--reuid={fresh}", f"--regid={fresh}",
+                                    "--clear-groups", "/bin/sh", "-c", "id -u"],
+                                   capture_output=True, text=True, timeout=20, cwd="/")
+            if probe.stdout.strip() == str(fresh):
+                return fresh
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+    return NOBODY
+
+
+UNPRIVILEGED = _unprivileged()
 
 
 def strict() -> bool:
@@ -85,7 +106,7 @@ def as_ordinary_user() -> list[str]:
 @functools.cache
 def ordinary_python() -> str | None:
     """A Python 3.11+ an ordinary user may run, as a reader would: the system's first (pyenv's
-    and the .venv's may live under /root, out of uid 65534's reach), else this one."""
+    and the .venv's may live under /root, out of an ordinary user's reach), else this one."""
     for candidate in ("/usr/bin/python3", "/usr/local/bin/python3", shutil.which("python3"),
                       sys.executable):
         if not candidate or not os.path.isfile(candidate):
@@ -131,9 +152,10 @@ def _not_root() -> tuple[str | None, str]:
         return None, "root without setpriv (util-linux) to switch to an ordinary user"
     python = ordinary_python()
     if python is None:
-        return None, (f"no Python 3.11+ that uid {UNPRIVILEGED} may run (install python3; "
-                      "pyenv's under /root is out of its reach)")
-    return f"as uid {UNPRIVILEGED} (setpriv), with {python}", ""
+        return None, ("no Python 3.11+ an ordinary user may run (install python3; pyenv's "
+                      "under /root is out of its reach)")
+    who = "a uid of their own" if UNPRIVILEGED != NOBODY else f"uid {NOBODY}"
+    return f"as {who} (setpriv), with {python}", ""
 
 
 # feature: (what it is in the summary, probe -> (how it is there | None, why not))
@@ -147,7 +169,7 @@ FEATURES = {
 # Words by which a skip reason names its feature (tests that skip on their own, not requires()).
 SKIP_WORDS = {"contained": ("not contained", "bubblewrap", "bwrap"), "strace": ("strace",),
               "chromium": ("Chromium", "Chrome"), "root": ("needs root", "not root"),
-              "not-root": ("ordinary user", "uid 65534")}
+              "not-root": ("ordinary user",)}
 # Required where strict(): the tools .ci/run installs. Root or not is which user CI is (GitHub's
 # runner is not root), so those two are reported, never required.
 REQUIRED_IN_CI = ("contained", "strace", "chromium")
