@@ -105,22 +105,36 @@ def as_ordinary_user() -> list[str]:
 
 @functools.cache
 def ordinary_python() -> str | None:
-    """A Python 3.11+ an ordinary user may run, as a reader would: the system's first (pyenv's
-    and the .venv's may live under /root, out of an ordinary user's reach), else this one."""
-    for candidate in ("/usr/bin/python3", "/usr/local/bin/python3", shutil.which("python3"),
-                      sys.executable):
+    """A Python 3.11+ an ordinary user may run, as a reader would: the system's, of this
+    Python's version first (so that outputs that depend on the version compare), else any
+    (pyenv's and the .venv's may live under /root, out of an ordinary user's reach)."""
+    version = "{}.{}".format(*sys.version_info[:2])
+    same = (f"/usr/bin/python{version}", f"/usr/local/bin/python{version}", sys.executable)
+    other = ("/usr/bin/python3", "/usr/local/bin/python3", shutil.which("python3"))
+    fallback = None
+    for candidate in (*same, *other):
         if not candidate or not os.path.isfile(candidate):
             continue
         try:
             said = subprocess.run(
                 [*as_ordinary_user(), candidate, "-c",
-                 "import sys; print(sys.version_info >= (3, 11))"],
+                 "import sys; print(sys.version_info >= (3, 11), '%d.%d' % sys.version_info[:2])"],
                 capture_output=True, text=True, timeout=20, stdin=subprocess.DEVNULL, cwd="/")
         except (OSError, subprocess.TimeoutExpired):
             continue
-        if said.stdout.strip() == "True":
+        ok, _, got = said.stdout.strip().partition(" ")
+        if ok == "True" and got == version:
             return candidate
-    return None
+        if ok == "True" and fallback is None:
+            fallback = candidate
+    return fallback
+
+
+def python_version(python: str) -> str:
+    """``python``'s "3.X" (asked as the ordinary user, as ordinary_python() found it)."""
+    return subprocess.run([*as_ordinary_user(), python, "-c",
+                           "import sys; print('%d.%d' % sys.version_info[:2])"],
+                          capture_output=True, text=True, timeout=20, cwd="/").stdout.strip()
 
 
 def _chromium() -> tuple[str | None, str]:
