@@ -26,15 +26,22 @@ PORT      ?= 8000
 
 help:  ## list the targets
 	@echo "Linux IPC in Python / Linux 进程间通信"
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## /  make \1\t/'
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -e 's|$$(PORT)|$(PORT)|g' \
+	  -e 's|$$(BUILDDIR)|$(BUILDDIR)|g' | awk -F':.*## ' '{ printf "  make %-12s %s\n", $$1, $$2 }'
+	@echo "Settings (name=value after the target; the current value in brackets):"
 	@echo "  FRESH=1     with html: run every snippet again, ignoring the cache"
-	@echo "  EDITION=zh  with html: build one edition only"
-	@echo "  PYTHON=python3.12  the Python that .venv is made with (3.11 or newer)"
+	@echo "  EDITION=zh  with html: build one edition only (en or zh)"
+	@echo "  PYTHON=python3.12  the Python that .venv is made with, $(PYTHON_MIN) or newer [$(PYTHON)]"
 	@echo "  RUNS=fresh  with test: run every snippet again instead of checking the published runs"
-	@echo "System tools the build uses when present (.ci/run installs them as root on Debian):"
+	@echo "  JOBS=N      with test: pytest workers [$(JOBS)]"
+	@echo "  BUILDDIR=dir  where the build goes [$(BUILDDIR)]"
+	@echo "  PORT=N      with serve [$(PORT)]"
+	@echo "  SITE_URL=https://example.org/linux-ipc/  the published base URL [$${SITE_URL:-http://localhost:8000/}]"
+	@echo "System tools the build and tests use when present (.ci/run requires them; README: What you need):"
 	@echo "  bwrap       contains each snippet run (SNIPPET_CONTAIN=off|require); apt-get install bubblewrap"
 	@echo "  strace      the system calls in the 'Calls made' panels; apt-get install strace"
-	@echo "  chromium    the browser tests; apt-get install chromium"
+	@echo "  chromium    the browser tests; apt-get install chromium (Ubuntu: Google Chrome; or CHROME_PATH=...)"
+	@echo "Without one, make test skips what needs it and says so at its end."
 
 # Which Python .venv is made with: the real interpreter behind $(PYTHON) and its version. The
 # file changes (and .venv is made anew) only when that changes.

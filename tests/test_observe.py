@@ -6,9 +6,12 @@ observe.SITE_CODE, SNIPPET_EVENTS naming a file) and asserts on the events it re
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
+import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -26,9 +29,10 @@ SNIPPETS = ROOT / "snippets"
 
 
 def observed(tmp_path: Path, code: str | Path, setting: str | None = None, record: bool = True,
-             timeout: float = 30) -> tuple[subprocess.CompletedProcess, observe.Events]:
-    """Run ``code`` (source text or a snippet path) with the observation layer; return the
-    completed process (stdout and stderr merged, as text) and the events it recorded."""
+             timeout: float = 30, python: str = sys.executable,
+             ) -> tuple[subprocess.CompletedProcess, observe.Events]:
+    """Run ``code`` (source text or a snippet path) with the observation layer, by ``python``;
+    return the completed process (stdout and stderr merged, as text) and the events recorded."""
     site = tmp_path / "site"
     site.mkdir(exist_ok=True)
     (site / "sitecustomize.py").write_text(observe.SITE_CODE)
@@ -48,7 +52,7 @@ def observed(tmp_path: Path, code: str | Path, setting: str | None = None, recor
         env.pop(name, None)
     if record:
         env.update(observe.environment(events_file, setting or observe.DEFAULT_SETTING))
-    proc = subprocess.run([sys.executable, str(script)], cwd=work, env=env, timeout=timeout,
+    proc = subprocess.run([python, str(script)], cwd=work, env=env, timeout=timeout,
                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, start_new_session=True)
     return proc, observe.load(events_file)
@@ -238,6 +242,110 @@ def test_exec_and_subprocess_link_the_new_program_to_its_parent(tmp_path):
     assert ev.calls("os.exec", pid=sh).one().args == {"path": "/bin/sh",
                                                        "argv": ["sh", "-c", "exit 7"]}
     assert ev.exit_of(sh) == {"exited": 7}
+
+
+# --- every way the standard library starts a program, on each Python the README names ---------
+
+VERSIONS = ("3.11", "3.12", "3.13")
+
+
+@functools.cache
+def interpreter(version: str) -> str | None:
+    """A Python ``version`` on this machine: this one, or python3.X on the PATH, in /usr/bin,
+    /usr/local/bin or under pyenv; None if there is none (each candidate is asked its version)."""
+    if "{}.{}".format(*sys.version_info[:2]) == version:
+        return sys.executable
+    pyenv = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
+    candidates = [shutil.which(f"python{version}"), f"/usr/bin/python{version}",
+                  f"/usr/local/bin/python{version}",
+                  *map(str, sorted(pyenv.glob(f"versions/{version}.*/bin/python{version}")))]
+    for candidate in filter(None, candidates):
+        try:
+            said = subprocess.run([candidate, "-c", "import sys; print('%d.%d' % sys.version_info"
+                                   "[:2], sys.executable)"], capture_output=True, text=True,
+                                  timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        got, _, executable = said.stdout.strip().partition(" ")
+        if said.returncode == 0 and got == version:
+            return executable or candidate
+    return None
+
+
+CHILD = "import os; print('child', flush=True)"
+
+# What each program does to start `python -c CHILD`, and the call its parent's event is.
+STARTS = {
+    "subprocess (fork_exec)": ("subprocess.run([sys.executable, '-c', CHILD], cwd='.')",
+                               "subprocess.Popen"),
+    "subprocess (posix_spawn where it can)": ("subprocess.run([sys.executable, '-c', CHILD])",
+                                              "subprocess.Popen"),
+    "os.posix_spawn": ("os.waitpid(os.posix_spawn(sys.executable, ARGV, os.environ), 0)",
+                       "os.posix_spawn"),
+    "os.posix_spawnp": ("os.environ['PATH'] = os.path.dirname(sys.executable)\n"
+                        "os.waitpid(os.posix_spawnp(NAME, ARGV, os.environ), 0)",
+                        "os.posix_spawnp"),
+    "os.spawnv (P_WAIT)": ("os.spawnv(os.P_WAIT, sys.executable, ARGV)", "os.spawnv"),
+    "os.spawnvp (P_NOWAIT)": ("os.environ['PATH'] = os.path.dirname(sys.executable)\n"
+                              "os.waitpid(os.spawnvp(os.P_NOWAIT, NAME, ARGV), 0)", "os.spawnvp"),
+    "os.spawnl (P_WAIT)": ("os.spawnl(os.P_WAIT, sys.executable, *ARGV)", "os.spawnv"),
+    "os.system": ("os.system(shlex.join(ARGV).replace(NAME, shlex.quote(sys.executable), 1))",
+                  "os.system"),
+    "os.fork and os.execv": ("pid = os.fork()\n"
+                             "if pid == 0:\n"
+                             "    os.execv(sys.executable, ARGV)\n"
+                             "os.waitpid(pid, 0)", "os.fork"),
+}
+
+
+@pytest.mark.parametrize("how", list(STARTS))
+@pytest.mark.parametrize("version", VERSIONS)
+def test_every_way_the_standard_library_starts_a_program_is_recorded(tmp_path, version, how):
+    python = interpreter(version)
+    if python is None:
+        pytest.skip(f"no Python {version} on this machine (PATH, /usr/bin, /usr/local/bin, pyenv)")
+    start, call = STARTS[how]
+    proc, ev = observed(tmp_path, f"""\
+import os, shlex, subprocess, sys
+CHILD = {CHILD!r}
+NAME = os.path.basename(sys.executable)
+ARGV = [NAME, "-c", CHILD]
+print("posix_spawn:", subprocess._USE_POSIX_SPAWN
+      and getattr(subprocess, "_HAVE_POSIX_SPAWN_CLOSEFROM", False), flush=True)
+{start}
+""", python=python)
+    assert proc.returncode == 0 and proc.stdout.endswith("child\n"), proc.stdout
+    if how.startswith("subprocess (posix") and version >= "3.13":
+        assert "posix_spawn: True" in proc.stdout  # 3.13's subprocess took its posix_spawn path
+    main = ev.main
+    assert ev.argv_of(main)[-1].endswith("program.py")
+    (started,) = [e for e in ev.calls("start") if e.args["argv"][1:] == ["-c", CHILD]]
+    child = started.pid
+    made = ev.calls(call, pid=main).one()
+    assert made.ok and (call == "os.fork" or made in ev.execs(main))
+    if call == "os.system":  # the shell's own pid is not seen; the status is
+        assert made.result == {"pid": -1, "exited": 0}
+        assert shlex.split(made.args["command"])[1:] == ["-c", CHILD]
+        assert child != main
+        return
+    assert ev.processes()[child] == main and child in ev.children(main)
+    assert started.ppid == main  # the new program records too, and names its parent
+    if call == "os.fork":
+        assert made.result == child
+        assert ev.calls("os.exec", pid=child).one().args["argv"][1:] == ["-c", CHILD]
+    elif call in ("os.spawnv", "os.spawnvp"):
+        assert made.args["argv"][1:] == ["-c", CHILD] and made.args["path"]
+        assert made.result == (0 if made.args["mode"] == "P_WAIT" else child)
+        fork = ev.calls("os.fork", pid=main).one()  # os.py forks, the child execs
+        assert fork.result == child and fork.at.rpartition(":")[0] in ("os.py", "<frozen os>")
+        assert ev.calls("os.exec", pid=child).one().args["argv"][1:] == ["-c", CHILD]
+    else:
+        assert made.result == child and made.args["argv"][1:] == ["-c", CHILD]
+        assert ev.argv_of(child)[1:] == ["-c", CHILD]
+    if call == "subprocess.Popen":
+        assert made.at.startswith("subprocess.py:")
+        assert os.path.basename(made.args["executable"]) == os.path.basename(python)
+    assert ev.exit_of(child) == {"exited": 0}
 
 
 def test_sockets_and_descriptor_passing(tmp_path):

@@ -8,6 +8,9 @@ them) and call by call (the n-th recorded call of a process in both runs). Withi
 each event the observation layer writes is itself a ``write()`` that strace sees, so the system
 calls a Python call made are exactly those strace logged between that call's event and the
 previous one in the same process (or after it, for calls recorded before they act, like exec).
+Process ids in the two runs differ where runs have no PID namespace of their own (no
+containment): calls are compared with each pid replaced by its process's place in the tree, and
+the system calls shown name the pids of the run the page shows.
 
 Plain Python, no Sphinx import.
 """
@@ -31,6 +34,7 @@ SYSCALLS = {
     "subprocess.Popen": {"clone", "clone3", "vfork"}, "os.posix_spawn": {"clone", "clone3",
                                                                           "vfork"},
     "os.posix_spawnp": {"clone", "clone3", "vfork"}, "os.exec": {"execve"},
+    "os.system": {"clone", "clone3", "vfork", "wait4"},
     "os.waitpid": {"wait4", "waitid"}, "os.wait": {"wait4"}, "os.wait3": {"wait4"},
     "os.wait4": {"wait4"}, "os.waitid": {"waitid"},
     "os.read": {"read"}, "os.write": {"write"}, "os.close": {"close"},
@@ -127,8 +131,26 @@ def parse_logs(prefix: Path) -> dict[int, list[tuple[str, str]]]:
     return {pid: entries for pid, entries in logs.items() if pid not in threads}
 
 
+_MARKED_CALL = re.compile(r'\\"call\\":\\"(?P<call>[\w.]*)(?P<whole>\\")?')
+
+
+def _marks(event: dict, text: str) -> bool:
+    """Whether the marker line ``text`` can be the write of ``event`` (strace cuts the string at
+    48 bytes: a call name cut short must still begin the event's)."""
+    m = _MARKED_CALL.search(text)
+    if m is None:
+        return True  # cut before the name: nothing says otherwise
+    return event["call"] == m["call"] if m["whole"] else event["call"].startswith(m["call"])
+
+
 def syscalls_by_event(events: list[dict], logs: dict[int, list[tuple[str, str]]]) -> list[list]:
-    """For each event of the traced run, the system-call lines strace logged for it."""
+    """For each event of the traced run, the system-call lines strace logged for it.
+
+    Normally a process's log has one marker per event. Where it has fewer (the log of a child
+    that aborts can stop short of its last events, seen as a non-root user without containment)
+    or they differ, only the events up to the first one without its own marker get system calls:
+    past it, which calls belong to which event is not known.
+    """
     per_pid: dict[int, list[int]] = {}
     for index, event in enumerate(events):
         per_pid.setdefault(event["pid"], []).append(index)
@@ -137,17 +159,27 @@ def syscalls_by_event(events: list[dict], logs: dict[int, list[tuple[str, str]]]
         indexes = per_pid.get(pid, [])
         # Split the log at its markers: segment k holds the calls before the k-th marker.
         segments: list[list[str]] = [[]]
+        markers: list[str] = []
         for kind, text in entries:
             if kind == "mark":
                 segments.append([])
+                markers.append(text)
             else:
                 segments[-1].append(text)
-        for k, index in enumerate(indexes):
+        matched = 0  # events 0..matched-1 have their own markers, in order
+        while (matched < min(len(indexes), len(markers))
+               and _marks(events[indexes[matched]], markers[matched])):
+            matched += 1
+        whole = matched == len(indexes) == len(markers)  # the last segment is the last event's
+        for k, index in enumerate(indexes[:matched]):
             call = events[index]["call"]
+            if call in BEFORE:  # its calls follow its marker, up to the next one
+                if k + 1 >= matched and not whole:
+                    continue
+                segment = segments[k + 1]
+            else:
+                segment = segments[k]
             wanted = SYSCALLS.get(call, set())
-            segment = segments[k + 1] if call in BEFORE else segments[k]
-            if call in BEFORE and k + 1 >= len(segments):
-                continue
             found[index] = [t for t in segment if _LINE.match(t).group("name") in wanted]
     return found
 
@@ -173,10 +205,38 @@ def _paths(events: list[dict]) -> dict[int, str]:
     return paths
 
 
-def _signature(event: dict) -> str:
-    """What must be equal for two runs' calls to be the same call: name, arguments, outcome."""
-    return json.dumps([event["call"], event.get("args"), event.get("result"), event.get("error"),
-                       event.get("data")], sort_keys=True)
+_PID_ARGS = ("pid", "pgid", "parent")
+_PID_RESULTS = {"os.fork", "os.forkpty", "subprocess.Popen", "os.posix_spawn", "os.posix_spawnp",
+                "os.setpgid", "os.setsid"}
+
+
+def _signature(event: dict, paths: dict[int, str] | None = None) -> str:
+    """What must be equal for two runs' calls to be the same call: name, arguments, outcome.
+
+    Process ids are replaced by the process's place in the tree (``paths``): without a PID
+    namespace of its own (no containment) each run has other pids, and a kill, fork or wait
+    is still the same call.
+    """
+    paths = paths or {}
+
+    def place(value):
+        if isinstance(value, int) and not isinstance(value, bool) and value:
+            name = paths.get(abs(value))
+            if name is not None:
+                return name if value > 0 else "-" + name
+        return value
+
+    args = event.get("args")
+    if isinstance(args, dict):
+        args = {k: place(v) if k in _PID_ARGS else v for k, v in args.items()}
+    result = event.get("result")
+    if isinstance(result, dict):
+        result = {k: place(v) if k == "pid" else v for k, v in result.items()}
+    elif event["call"] in _PID_RESULTS:
+        result = ([place(result[0]), *result[1:]] if isinstance(result, list) and result
+                  else place(result))
+    return json.dumps([event["call"], args, result, event.get("error"), event.get("data")],
+                      sort_keys=True)
 
 
 def rows(shown: list[dict], traced: list[dict] | None = None,
@@ -206,11 +266,18 @@ def rows(shown: list[dict], traced: list[dict] | None = None,
         for path, indexes in per_path.items():
             others = traced_per_path.get(path, [])
             matcher = difflib.SequenceMatcher(
-                None, [_signature(shown[i]) for i in indexes],
-                [_signature(traced[j]) for j in others], autojunk=False)
+                None, [_signature(shown[i], shown_paths) for i in indexes],
+                [_signature(traced[j], traced_paths) for j in others], autojunk=False)
             for block in matcher.get_matching_blocks():
                 for k in range(block.size):
                     found_for[indexes[block.a + k]] = syscalls[others[block.b + k]]
+        # The traced run's pids, as the shown run's (they differ without a PID namespace).
+        shown_pid = {path: pid for pid, path in shown_paths.items()}
+        pid_map = {pid: shown_pid[path] for pid, path in traced_paths.items()
+                   if path in shown_pid and shown_pid[path] != pid}
+        if pid_map:
+            found_for = {i: [_own_pids(t, pid_map) for t in lines]
+                         for i, lines in found_for.items()}
     result = []
     for index, event in enumerate(shown):
         if event["call"] in HIDDEN:
@@ -225,6 +292,36 @@ def rows(shown: list[dict], traced: list[dict] | None = None,
         result.append(Row(path, event["pid"], text, [_tidy(t) for t in found_for.get(index, [])],
                           made_in))
     return result
+
+
+_PID_ARGUMENTS = {"kill": 1, "tgkill": 2, "wait4": 1, "setpgid": 2, "waitid": 0}
+_PID_RESULT = {"clone", "clone3", "fork", "vfork", "wait4", "setsid"}
+_CALL = re.compile(r"^(?P<name>\w+)\((?P<args>.*)\)(?P<pad>\s+=\s+)(?P<result>-?\d+)?(?P<rest>.*)$")
+
+
+def _own_pids(line: str, pid_map: dict[int, int]) -> str:
+    """A traced system call with the pids it names (a kill's target, a wait's child, what a
+    fork returned) as the shown run's: ``pid_map`` traced pid -> shown pid."""
+    m = _CALL.match(line)
+    if m is None or (m["name"] not in _PID_ARGUMENTS and m["name"] not in _PID_RESULT):
+        return line
+
+    def own(number: str) -> str:
+        sign = "-" if number.startswith("-") else ""
+        return sign + str(pid_map.get(int(number.lstrip("-")), number.lstrip("-")))
+
+    args = m["args"]
+    count = _PID_ARGUMENTS.get(m["name"])
+    if m["name"] == "waitid":  # waitid(P_PID, pid, ...) or (P_PGID, pgid, ...)
+        args = re.sub(r"^(P_PID|P_PGID), (\d+)", lambda a: f"{a[1]}, {own(a[2])}", args)
+    elif count:
+        parts = args.split(", ")
+        parts[:count] = [own(x) if re.fullmatch(r"-?\d+", x) else x for x in parts[:count]]
+        args = ", ".join(parts)
+    result = m["result"]
+    if result is not None and m["name"] in _PID_RESULT:
+        result = own(result)
+    return f"{m['name']}({args}){m['pad']}{result or ''}{m['rest']}"
 
 
 def _tidy(line: str) -> str:

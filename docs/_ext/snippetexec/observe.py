@@ -46,8 +46,12 @@ start (every Python process)           argv (sys.orig_argv), stdio (obj|null
 forked (in the new child)              parent
 os.fork, os.forkpty (in the parent)                                          child pid
 os.exec (audit hook, in the exec'er)   path, argv
-subprocess.Popen                       executable, argv                      child pid
+subprocess.Popen (its fork_exec, or    executable, argv                      child pid
+its posix_spawn: 3.13's usual way)
 os.posix_spawn, os.posix_spawnp        path, argv                            child pid
+os.spawnv, spawnve, spawnvp, spawnvpe  mode ("P_WAIT"), path, argv           pid (P_NOWAIT) |
+(the spawnl forms too; their child is                                        exit code (P_WAIT)
+os.fork, at os.py, then os.exec)
 os.system                              command                               status
 os._exit, os.abort (before they act)   status (os._exit)
 os.waitpid, os.wait, os.wait3,         pid / options (e.g. "WNOHANG")        status
@@ -448,16 +452,51 @@ def _install() -> None:  # noqa: C901 (one closure on purpose: its state lives i
             return pid, fd
         return forkpty
 
+    def text(a):
+        try:
+            return os.fsdecode(a)
+        except TypeError:
+            return repr(a)
+
     def w_spawn(f, call):
         def spawn(path, argv, *a, **k):
+            # subprocess starts a program with posix_spawn where it can (_USE_POSIX_SPAWN: an
+            # executable with a path and no option that needs a fork, which is 3.13's usual
+            # case) and with _posixsubprocess.fork_exec otherwise: both are "subprocess.Popen".
+            caller = getframe(1).f_code
+            if caller.co_name == "_posix_spawn" and caller.co_filename.endswith("subprocess.py"):
+                name = "subprocess.Popen"
+                args = {"executable": text(path), "argv": [text(x) for x in argv]}
+            else:
+                name, args = call, {"path": text(path), "argv": [text(x) for x in argv]}
             try:
                 pid = f(path, argv, *a, **k)
             except BaseException as e:
-                emit(call, {"path": path, "argv": list(argv)}, error=errname(e))
+                emit(name, args, error=errname(e))
                 raise
-            emit(call, {"path": path, "argv": list(argv)}, pid)
+            emit(name, args, pid)
             return pid
         return spawn
+
+    spawn_modes = {getattr(os, m): m for m in ("P_NOWAITO", "P_NOWAIT", "P_WAIT")
+                   if hasattr(os, m)}
+
+    def w_spawnv(f, call):
+        # os.spawnv and the others fork (os.fork, at os.py) and exec in the child (os.exec);
+        # this adds one event in the parent: the mode, the program, and the pid (P_NOWAIT) or
+        # the exit code (P_WAIT). The os.spawnl forms call these.
+        def spawnv(mode, file, args, *a):
+            what = {"mode": spawn_modes.get(mode, mode), "path": text(file),
+                    "argv": [text(x) for x in args] if isinstance(args, (list, tuple)) else
+                    repr(args)}
+            try:
+                r = f(mode, file, args, *a)
+            except BaseException as e:
+                emit(call, what, error=errname(e))
+                raise
+            emit(call, what, r)
+            return r
+        return spawnv
 
     def w_system(f):
         def system(command):
@@ -886,6 +925,8 @@ def _install() -> None:  # noqa: C901 (one closure on purpose: its state lives i
     patch(os, "forkpty", w_forkpty)
     patch(os, "posix_spawn", lambda f: w_spawn(f, "os.posix_spawn"))
     patch(os, "posix_spawnp", lambda f: w_spawn(f, "os.posix_spawnp"))
+    for name in ("spawnv", "spawnve", "spawnvp", "spawnvpe"):
+        patch(os, name, lambda f, call="os." + name: w_spawnv(f, call))
     patch(os, "system", w_system)
     patch(os, "_exit", w_exit)
     patch(os, "abort", w_abort)
@@ -1484,7 +1525,7 @@ class Events(list):
 
     def execs(self, pid: int | None = None) -> Events:
         found = self.calls("os.exec", "subprocess.Popen", "os.posix_spawn", "os.posix_spawnp",
-                           "os.system")
+                           "os.spawnv", "os.spawnve", "os.spawnvp", "os.spawnvpe", "os.system")
         return found.by(pid) if pid is not None else found
 
     def waits(self, pid: int | None = None) -> Events:
