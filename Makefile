@@ -68,10 +68,11 @@ html: $(STAMP)  ## build both editions (warnings are errors)
 ifdef FRESH
 	rm -rf $(SNIPPET_CACHE) $(BUILDDIR)/doctrees
 endif
-	@$(EDITIONS) | while read -r ed lang; do \
+	@switch="$$($(BIN)/python docs/_ext/snippetexec/contain.py --for-make)" || exit 1; \
+	$(EDITIONS) | while read -r ed lang; do \
 	  [ -z "$(EDITION)" ] || [ "$(EDITION)" = "$$ed" ] || continue; \
 	  echo "building the $$ed edition"; \
-	  $(BIN)/sphinx-build -b html -c . -D language=$$lang -d $(BUILDDIR)/doctrees/$$ed \
+	  SNIPPET_CONTAIN="$$switch" $(BIN)/sphinx-build -b html -c . -D language=$$lang -d $(BUILDDIR)/doctrees/$$ed \
 	    -D snippet_cache_dir=$(abspath $(SNIPPET_CACHE)) \
 	    -D snippet_report_dir=$(abspath $(BUILDDIR))/reports \
 	    $(SPHINXOPTS) docs/$$ed $(BUILDDIR)/html/$$ed || exit 1; \

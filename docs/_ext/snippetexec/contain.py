@@ -538,7 +538,33 @@ def describe_limits(timeout: float) -> str:
             f"{whole}{folders}")
 
 
+def for_make() -> int:
+    """``make html``: print the SNIPPET_CONTAIN value for the build, after saying, before anything
+    runs, what a machine that cannot contain runs lacks and what to install. A switch the caller
+    set is kept (``require`` fails here at once where runs cannot be contained); none set, and
+    no containment possible: the build runs uncontained on purpose, said loudly."""
+    found = mode()
+    if _switch():
+        if required() and not found.contained:
+            print(f"make: {ENV_SWITCH}=require, but snippet runs cannot be contained here: "
+                  f"{found.how}", file=sys.stderr)
+            return 1
+        print(os.environ[ENV_SWITCH])
+        return 0
+    if not found.contained:
+        print(f"make: snippets will run WITHOUT containment: {found.how}.\n"
+              "  Install bubblewrap to contain them (Debian/Ubuntu: apt-get install bubblewrap; "
+              "Fedora: dnf install bubblewrap);\n  on Ubuntu 24.04 also allow user namespaces "
+              "(sysctl kernel.apparmor_restrict_unprivileged_userns=0).\n"
+              f"  Building uncontained ({ENV_SWITCH}=off); {ENV_SWITCH}=require refuses to.",
+              file=sys.stderr)
+        print("off")
+    return 0
+
+
 if __name__ == "__main__":  # python3 docs/_ext/snippetexec/contain.py: is containment possible?
+    if sys.argv[1:] == ["--for-make"]:
+        sys.exit(for_make())
     found = mode()
     print(("contained: " if found.contained else "NOT contained: ") + found.how)
     if found.caps:
