@@ -18,47 +18,13 @@ Plain Python, no Sphinx import.
 from __future__ import annotations
 
 import difflib
-import functools
 import json
-import os
 import re
-import shutil
-import subprocess
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
-# Python call -> the system calls it is made of (only these are shown beside it).
-SYSCALLS = {
-    "os.pipe": {"pipe2", "pipe"}, "os.pipe2": {"pipe2"},
-    "os.fork": {"clone", "clone3", "fork", "vfork"}, "os.forkpty": {"clone", "clone3", "fork"},
-    "subprocess.Popen": {"clone", "clone3", "vfork"}, "os.posix_spawn": {"clone", "clone3",
-                                                                          "vfork"},
-    "os.posix_spawnp": {"clone", "clone3", "vfork"}, "os.exec": {"execve"},
-    "os.system": {"clone", "clone3", "vfork", "wait4"},
-    "os.waitpid": {"wait4", "waitid"}, "os.wait": {"wait4"}, "os.wait3": {"wait4"},
-    "os.wait4": {"wait4"}, "os.waitid": {"waitid"},
-    "os.read": {"read"}, "os.write": {"write"}, "os.close": {"close"},
-    "os.dup": {"dup", "fcntl"}, "os.dup2": {"dup2", "dup3"}, "os.set_blocking": {"fcntl"},
-    "fcntl.fcntl": {"fcntl"}, "os.mkfifo": {"mknodat", "mknod"}, "os.open": {"openat", "open"},
-    "os.kill": {"kill"}, "os.killpg": {"kill"}, "signal.raise_signal": {"tgkill", "kill"},
-    "signal.pthread_kill": {"tgkill"}, "signal.signal": {"rt_sigaction"},
-    "signal.siginterrupt": {"rt_sigaction"}, "signal.pthread_sigmask": {"rt_sigprocmask"},
-    "signal.sigpending": {"rt_sigpending"}, "signal.sigwait": {"rt_sigtimedwait"},
-    "signal.sigwaitinfo": {"rt_sigtimedwait"}, "signal.sigtimedwait": {"rt_sigtimedwait"},
-    "signal.pause": {"pause", "rt_sigsuspend"}, "signal.alarm": {"alarm", "setitimer"},
-    "signal.setitimer": {"setitimer"}, "os.setsid": {"setsid"}, "os.setpgid": {"setpgid"},
-    "socket.socket": {"socket"}, "socket.socketpair": {"socketpair"}, "socket.bind": {"bind"},
-    "socket.connect": {"connect"}, "socket.connect_ex": {"connect"}, "socket.listen": {"listen"},
-    "socket.accept": {"accept4", "accept"}, "socket.shutdown": {"shutdown"},
-    "socket.close": {"close"}, "socket.send": {"sendto", "send", "write"},
-    "socket.sendall": {"sendto", "send", "write"}, "socket.sendto": {"sendto"},
-    "socket.sendmsg": {"sendmsg"}, "socket.recv": {"recvfrom", "recv", "read"},
-    "socket.recv_into": {"recvfrom", "recv", "read"}, "socket.recvfrom": {"recvfrom"},
-    "socket.recvfrom_into": {"recvfrom"}, "socket.recvmsg": {"recvmsg"},
-    "socket.getsockopt": {"getsockopt"}, "mmap.mmap": {"mmap"},
-    "os._exit": {"exit_group"}, "os.abort": {"tgkill", "rt_sigprocmask"},
-}
-TRACED = sorted(set().union(*SYSCALLS.values()))
+from . import tracing
+
+SYSCALLS, TRACED = tracing.SYSCALLS, tracing.TRACED
 # Recorded before they act: their system calls follow their event.
 BEFORE = {"os.exec", "os._exit", "os.abort"}
 # Bookkeeping events that are not calls a reader made.
@@ -79,56 +45,8 @@ class Row:
         return asdict(self)
 
 
-def strace() -> str | None:
-    return shutil.which("strace")
-
-
-@functools.cache
-def _seccomp_option() -> list[str]:
-    """``--seccomp-bpf`` where strace has it (5.3+): only the traced calls stop the process, so
-    the sandbox's own set-up and its init's scans of /proc cost almost nothing under strace."""
-    try:
-        probe = subprocess.run([strace() or "strace", "-f", "--seccomp-bpf", "-qq",
-                                "-e", "trace=exit_group", "-o", os.devnull, "true"],
-                               capture_output=True, timeout=20)
-    except (OSError, subprocess.TimeoutExpired):
-        return []
-    return ["--seccomp-bpf"] if probe.returncode == 0 else []
-
-
-def command(prefix: Path) -> list[str]:
-    """The strace command line that goes before ``python3 snippet.py``: one log per process."""
-    return [strace() or "strace", "-f", "-ff", "-qq", *_seccomp_option(), "-s", "48",
-            "-o", str(prefix), "-e", "trace=" + ",".join(TRACED + ["write"]),
-            "-e", "signal=none"]
-
-
-# --- strace's logs ------------------------------------------------------------------------------
-
-_LINE = re.compile(r"^(?P<name>\w+)\((?P<args>.*)\)\s+=\s+(?P<result>.*)$")
-_MARKER = re.compile(r'^write\(\d+, "\{\\"pid\\":(?P<pid>\d+),')
-
-
-def parse_logs(prefix: Path) -> dict[int, list[tuple[str, str]]]:
-    """inner pid -> [(kind, text)]: 'mark' lines (an event written) and 'call' lines, in order.
-
-    The pid a process has in strace's view may differ from its own view (a PID namespace): the
-    markers carry the process's own pid.
-    """
-    logs, threads = {}, set()
-    for file in sorted(prefix.parent.glob(prefix.name + ".*")):
-        entries, inner = [], None
-        for line in file.read_text(encoding="utf-8", errors="replace").splitlines():
-            if m := _MARKER.match(line):
-                inner = inner or int(m.group("pid"))
-                entries.append(("mark", line))
-            elif _LINE.match(line):
-                entries.append(("call", line))
-        if inner in logs:
-            threads.add(inner)  # several threads of one process: their order is unknown
-        elif inner is not None:
-            logs[inner] = entries
-    return {pid: entries for pid, entries in logs.items() if pid not in threads}
+strace, command, parse_logs = tracing.strace, tracing.command, tracing.parse_logs
+_LINE = tracing._LINE
 
 
 _MARKED_CALL = re.compile(r'\\"call\\":\\"(?P<call>[\w.]*)(?P<whole>\\")?')

@@ -24,11 +24,12 @@ import uuid
 from pathlib import Path
 
 try:
-    from . import contain, hostfiles, observe
+    from . import contain, hostfiles, observe, tracing
 except ImportError:  # runner.py run as a script
     import contain
     import hostfiles
     import observe
+    import tracing
 
 DEFAULT_TIMEOUT = 30.0
 # A sitecustomize module, imported by every Python process of a run, (1) starts the snippet as
@@ -336,7 +337,7 @@ def _machinery_digest() -> bytes:
     digest = hashlib.sha256(RUNNER_VERSION.encode())
     for module in sorted(Path(__file__).parent.glob("*.py")):
         if module.name in ("runner.py", "observe.py", "contain.py", "sandbox_init.py",
-                           "hostfiles.py", "calls.py"):
+                           "hostfiles.py", "calls.py", "tracing.py"):
             digest.update(module.read_bytes())
     return digest.digest()
 
@@ -393,9 +394,8 @@ def run(target: Snippet | Path | str, timeout: float | None = None, trace: bool 
                                   contain.REPORT_FD)
         if trace:
             # strace outside the sandbox: the snippet keeps the pids of an untraced run.
-            from . import calls
             layout.host("strace").mkdir()
-            command = calls.command(layout.host("strace") / "log") + command
+            command = tracing.command(layout.host("strace") / "log") + command
         group = contain.ProcessGroup(f"snippet-{mark}")  # root: processes and memory, as cgroups
         started = time.monotonic()
         try:
@@ -436,8 +436,7 @@ def run(target: Snippet | Path | str, timeout: float | None = None, trace: bool 
             problems.append(events_problem)
         strace_logs = None
         if trace:
-            from . import calls
-            strace_logs = calls.parse_logs(layout.host("strace") / "log")
+            strace_logs = tracing.parse_logs(layout.host("strace") / "log")
     finally:
         removal_problem = hostfiles.remove_tree(base)
     if removal_problem:
