@@ -1,0 +1,72 @@
+"""The execution layer as a maintainer reads it: each module the package's map names exists and
+imports, and no module of docs/_ext imports another in a cycle (function-level imports included)."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import re
+
+from conftest import ROOT
+
+EXT = ROOT / "docs" / "_ext"
+
+
+def local_imports(path) -> set[str]:
+    """The docs/_ext modules that the module at ``path`` imports, anywhere in its code."""
+    package = path.parent.name if path.parent != EXT else ""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level == 1 and node.module is None:
+                found |= {f"{package}.{alias.name}" for alias in node.names}
+            elif node.level == 1:
+                found.add(f"{package}.{node.module}")
+            elif node.module:
+                found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+    return found
+
+
+def modules() -> dict[str, set[str]]:
+    paths = [*EXT.glob("*.py"), *EXT.glob("*/*.py")]
+    names = {(p.stem if p.parent == EXT else f"{p.parent.name}.{p.stem}"): p for p in paths}
+    graph = {}
+    for name, path in names.items():
+        package = name.rpartition(".")[0]
+        imported = set()
+        for target in local_imports(path):
+            for candidate in (target, f"{package}.{target}" if package else target):
+                if candidate in names and candidate != name:
+                    imported.add(candidate)
+        graph[name] = imported
+    return graph
+
+
+def test_no_module_of_the_extensions_imports_another_in_a_cycle():
+    graph = modules()
+    state: dict[str, str] = {}
+
+    def visit(name, path):
+        state[name] = "open"
+        for target in sorted(graph[name]):
+            if state.get(target) == "open":
+                raise AssertionError(" -> ".join([*path, name, target]))
+            if target not in state:
+                visit(target, [*path, name])
+        state[name] = "done"
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [])
+
+
+def test_the_package_map_names_modules_that_exist_and_import():
+    text = importlib.import_module("snippetexec").__doc__
+    named = set(re.findall(r"\b(sphinx_ext|runner|contain|sandbox_init|observe|tracing|calls|"
+                           r"hostfiles)\b", text))
+    on_disk = {p.stem for p in (EXT / "snippetexec").glob("*.py")} - {"__init__"}
+    assert named == on_disk, "the map in snippetexec/__init__.py and the files differ"
+    for name in named:
+        importlib.import_module(f"snippetexec.{name}")
