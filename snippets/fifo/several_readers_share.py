@@ -32,16 +32,20 @@ with tempfile.TemporaryDirectory() as folder:
         sys.stdout.flush()
         pid = os.fork()
         if pid == 0:
-            os.close(w)  # a reader holding a write end would never see EOF
-            os.close(report_r)
-            os.close(ready_r)
-            fd = os.open(path, os.O_RDONLY)  # does not wait: a writer is open
-            os.write(ready_w, b"!")
-            count, seen = 0, 0  # seen: one bit per record number
-            while record := os.read(fd, SIZE):
-                count, seen = count + 1, seen | 1 << int(record[:4])
-            os.write(report_w, f"{count} {seen:x}\n".encode())  # one write, under PIPE_BUF
-            os._exit(0)
+            status = 1  # unless everything below worked
+            try:
+                os.close(w)  # a reader holding a write end would never see EOF
+                os.close(report_r)
+                os.close(ready_r)
+                fd = os.open(path, os.O_RDONLY)  # does not wait: a writer is open
+                os.write(ready_w, b"!")
+                count, seen = 0, 0  # seen: one bit per record number
+                while record := os.read(fd, SIZE):
+                    count, seen = count + 1, seen | 1 << int(record[:4])
+                os.write(report_w, f"{count} {seen:x}\n".encode())  # one write < PIPE_BUF
+                status = 0
+            finally:
+                os._exit(status)
         children.append(pid)
     os.close(report_w)
     os.close(ready_w)
@@ -53,9 +57,10 @@ with tempfile.TemporaryDirectory() as folder:
         os.write(w, f"{i:04d}".encode().ljust(SIZE, b"."))  # one write() per record
     os.close(w)  # the readers see EOF once the data is gone
 
-    reports = b""
+    chunks = []
     while chunk := os.read(report_r, 65536):
-        reports += chunk
+        chunks.append(chunk)
+    reports = b"".join(chunks)
     os.close(report_r)
     for pid in children:
         if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0:

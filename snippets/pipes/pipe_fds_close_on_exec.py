@@ -25,12 +25,15 @@ def fork_exec_grep(inheritable: bool) -> str:
     sys.stdout.flush()
     pid = os.fork()
     if pid == 0:
-        os.dup2(r, 0)  # stdin <- the pipe
-        os.close(r)
-        # w is left open on purpose: does it survive exec?
-        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-        os.execlp("grep", "grep", "-c", "bash")
+        try:
+            os.dup2(r, 0)  # stdin <- the pipe
+            os.close(r)  # (r is never 0 here: this program's stdin is open)
+            # w is left open on purpose: does it survive exec?
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+            signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+            os.execlp("grep", "grep", "-c", "bash")
+        finally:
+            os._exit(127)  # reached only if exec failed
     os.close(r)
     feed(w)
     if inheritable:  # grep can never see EOF: give it a second to show it, then stop it

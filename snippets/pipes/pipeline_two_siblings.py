@@ -17,18 +17,24 @@ def spawn(argv: list[str], stdin: int | None, stdout: int | None, pipe: tuple[in
     sys.stdout.flush()
     pid = os.fork()
     if pid == 0:
-        if stdin is not None:
-            os.dup2(stdin, 0)
-        if stdout is not None:
-            os.dup2(stdout, 1)
-        for fd in pipe:  # close both original ends in every child
-            os.close(fd)
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # as a shell would: SIG_IGN survives exec
+        status = 126  # the shell's status for a program found but not runnable
         try:
+            if stdin is not None:
+                os.dup2(stdin, 0)
+            if stdout is not None:
+                os.dup2(stdout, 1)
+            for fd in pipe:  # close both original ends in every child...
+                if fd not in (0, 1):  # ...unless one already was stdin or stdout
+                    os.close(fd)
+            signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # as a shell does: SIG_IGN survives exec
             os.execvp(argv[0], argv)
+        except FileNotFoundError as exc:
+            print(f"cannot run {argv[0]}: {exc}", file=sys.stderr)
+            status = 127  # the shell's status for "command not found"
         except OSError as exc:
             print(f"cannot run {argv[0]}: {exc}", file=sys.stderr)
-            os._exit(127)
+        finally:
+            os._exit(status)
     return pid
 
 

@@ -33,6 +33,6 @@ print(f'unbuffered (-u), print("a whole line"): {len(calls)} write() calls: {cal
 calls = write_calls('import os; os.write(1, b"a whole line\\n")', "-u")
 print(f'os.write(1, b"a whole line\\n"): {len(calls)} write() call: {calls}')
 calls = write_calls('for i in range(100): print(f"line {i:02d} " + "x" * 91)')
-sizes = ", ".join(str(len(call)) for call in calls)
-print(f"block-buffered, 100 print() calls of 100 bytes: {len(calls)} write() calls "
-      f"of {sizes} bytes")
+print(f"block-buffered, 100 print() calls of 100 bytes, write() calls: {len(calls)}")
+print(f"block-buffered, the sizes of those write() calls: "
+      f"{', '.join(str(len(call)) for call in calls)}")

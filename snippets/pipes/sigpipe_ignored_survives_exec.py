@@ -16,11 +16,11 @@ def describe(exitcode: int, stderr: bytes) -> str:
 
 
 def read_all(fd: int) -> bytes:
-    data = b""
+    chunks = []
     while chunk := os.read(fd, 1024):
-        data += chunk
+        chunks.append(chunk)
     os.close(fd)
-    return data
+    return b"".join(chunks)
 
 
 def fork_exec_yes(reset_sigpipe: bool) -> str:
@@ -30,12 +30,15 @@ def fork_exec_yes(reset_sigpipe: bool) -> str:
     sys.stdout.flush()
     pid = os.fork()
     if pid == 0:
-        os.dup2(out_w, 1)
-        os.dup2(err_w, 2)
-        if reset_sigpipe:
-            signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-        # Without the reset, CPython's SIG_IGN is inherited and survives exec.
-        os.execvp("yes", ["yes"])
+        try:
+            os.dup2(out_w, 1)
+            os.dup2(err_w, 2)
+            if reset_sigpipe:
+                signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+            # Without the reset, CPython's SIG_IGN is inherited and survives exec.
+            os.execvp("yes", ["yes"])
+        finally:
+            os._exit(127)  # reached only if exec failed
     os.close(out_w)
     os.close(err_w)
     first = os.read(out_r, 2)
@@ -45,7 +48,7 @@ def fork_exec_yes(reset_sigpipe: bool) -> str:
 
 
 def popen_yes() -> str:
-    # subprocess restores the default dispositions before exec (restore_signals=True)
+    # subprocess sets SIGPIPE (and SIGXFSZ) back to SIG_DFL before exec (restore_signals=True)
     child = subprocess.Popen(["yes"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     first = child.stdout.read(2)
     child.stdout.close()
