@@ -313,18 +313,23 @@ def test_an_ignored_sigpipe_survives_exec_and_yes_exits_1_instead_of_dying(snipp
     assert "Broken pipe" in ignored
     restored = "read b'y\\n', then yes: killed by SIGPIPE, stderr ''"
     assert out.line("fork + exec, SIG_DFL restored:") == restored
+    assert out.line("posix_spawn, no setsigdef:") == ignored
+    assert out.line("posix_spawn, setsigdef=SIGPIPE:") == restored
     assert out.line("subprocess.Popen:") == restored
 
     ev = out.events
     parent = ev.main
-    plain, reset, popen = ev.children(parent)
+    plain, reset, spawned, spawned_dfl, popen = ev.children(parent)
     assert not ev.calls("signal.signal", pid=plain)  # SIG_IGN inherited from CPython
     assert ev.argv_of(plain) == ["yes"] and ev.calls("os.exec", pid=plain)
     reset_then_exec(ev, reset, "yes")
+    spawns = ev.calls("os.posix_spawnp", pid=parent)
+    assert [e.result for e in spawns] == [spawned, spawned_dfl]
+    assert all(e.args["argv"] == ["yes"] for e in spawns)
     assert ev.one("subprocess.Popen").args["argv"] == ["yes"]
-    assert ev.exit_of(plain) == {"exited": 1}
-    assert ev.exit_of(reset) == {"signal": "SIGPIPE", "core": False}
-    assert ev.exit_of(popen) == {"signal": "SIGPIPE", "core": False}
+    assert ev.exit_of(plain) == ev.exit_of(spawned) == {"exited": 1}
+    for child in (reset, spawned_dfl, popen):
+        assert ev.exit_of(child) == {"signal": "SIGPIPE", "core": False}
     # the reader quit (closed its end) after two bytes, before waiting
     for child in (plain, reset):
         out_pipe = ev.calls("os.pipe", pid=parent)[[plain, reset].index(child) * 2]

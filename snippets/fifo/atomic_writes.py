@@ -1,4 +1,4 @@
-"""Four writers share one FIFO: records of PIPE_BUF bytes never interleave; larger ones may."""
+"""Four writers, one FIFO: records of PIPE_BUF bytes never interleave; larger may."""
 
 import os
 import re
@@ -11,9 +11,9 @@ WRITERS = 4
 def torn_records(stream: bytes, size: int) -> int:
     """How many records did not arrive as one unbroken run of bytes.
 
-    A writer's own bytes arrive in order, so its record k is bytes k*size to (k+1)*size of
-    what it sent. Walk the stream in runs of one letter: a record is whole when all its
-    bytes fall inside one run.
+    A writer's own bytes arrive in order, so its record k is bytes k*size to (k+1)*size
+    of what it sent. Walk the stream in runs of one letter: a record is whole when all
+    its bytes fall inside one run.
     """
     sent = {}  # per writer: how many of its bytes the runs so far held
     whole = 0

@@ -1,4 +1,4 @@
-"""A server FIFO every client writes to, and a reply FIFO per client (TLPI 44.8's design)."""
+"""A server FIFO that all clients write to, and a reply FIFO per client (TLPI 44.8)."""
 
 import os
 import sys
@@ -21,7 +21,8 @@ def client(folder: str, word: str, report: int) -> None:
         chunks.append(chunk)
     os.close(reply)
     os.unlink(reply_path)
-    os.write(report, f"client sent {word!r}, got {b''.join(chunks).decode()!r}\n".encode())
+    answer = b"".join(chunks).decode()
+    os.write(report, f"client sent {word!r}, got {answer!r}\n".encode())
 
 
 with tempfile.TemporaryDirectory() as folder:
@@ -44,7 +45,8 @@ with tempfile.TemporaryDirectory() as folder:
 
     # The server: read requests, answer each on the FIFO its client named.
     requests = os.open(os.path.join(folder, "server"), os.O_RDONLY)
-    keep = os.open(os.path.join(folder, "server"), os.O_WRONLY)  # no EOF between clients
+    # also open for writing: no EOF when the last client so far has gone
+    keep = os.open(os.path.join(folder, "server"), os.O_WRONLY)
     pending, answered = b"", 0
     while answered < len(WORDS):
         pending += os.read(requests, 4096)  # may hold several requests, or part of one

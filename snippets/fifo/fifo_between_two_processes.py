@@ -1,4 +1,4 @@
-"""The whole pattern: make a FIFO in a private folder, open it from both sides, remove it."""
+"""The pattern: make a FIFO in a private folder, open it from both sides, remove it."""
 
 import os
 import sys

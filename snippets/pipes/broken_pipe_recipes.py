@@ -1,4 +1,4 @@
-"""`python3 prog.py | head -1`: a traceback by default, and the two ways to end quietly."""
+"""`python3 prog.py | head -1`: a traceback by default, and two ways to end quietly."""
 
 import os
 import subprocess

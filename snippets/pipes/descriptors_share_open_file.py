@@ -1,4 +1,4 @@
-"""Descriptors point to open file descriptions, which point to the pipe: dup() shares one."""
+"""A descriptor leads to an open file description, which leads to the pipe."""
 
 import os
 

@@ -1,4 +1,4 @@
-"""Non-blocking mode: read() on an empty pipe raises BlockingIOError instead of waiting."""
+"""Non-blocking mode: read() on an empty pipe raises BlockingIOError, does not wait."""
 
 import fcntl
 import os
@@ -24,7 +24,8 @@ os.close(r)
 r, w = os.pipe()
 flags = fcntl.fcntl(r, fcntl.F_GETFL)
 fcntl.fcntl(r, fcntl.F_SETFL, flags | os.O_NONBLOCK)
-print(f"fcntl way, O_NONBLOCK set: {bool(fcntl.fcntl(r, fcntl.F_GETFL) & os.O_NONBLOCK)}")
+flags = fcntl.fcntl(r, fcntl.F_GETFL)
+print(f"fcntl way, O_NONBLOCK set: {bool(flags & os.O_NONBLOCK)}")
 
 # The flag belongs to the open file description, which a forked child shares.
 sys.stdout.flush()

@@ -6,7 +6,7 @@ import sys
 r, w = os.pipe()  # r: the read end, w: the write end
 print(f"pipe: read end is fd {r}, write end is fd {w}")
 
-sys.stdout.flush()  # or the child would inherit, and print again, what is still buffered
+sys.stdout.flush()  # or the child would inherit what is still buffered, and print it
 pid = os.fork()
 if pid == 0:  # child: the reader
     try:

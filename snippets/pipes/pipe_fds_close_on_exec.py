@@ -1,6 +1,6 @@
-"""os.pipe() fds close at exec (PEP 446); made inheritable, a forgotten write end hangs grep.
+"""os.pipe() fds close at exec (PEP 446); inheritable, a forgotten write end hangs grep.
 
-Each child runs `grep -c bash` on the pipe and deliberately keeps its copy of the write end.
+Each child runs `grep -c bash` on the pipe and keeps its copy of the write end.
 """
 
 import os
@@ -14,7 +14,7 @@ HANGS = "grep still waiting for EOF after 1 s (stopped with SIGTERM)"
 
 
 def feed(w: int) -> None:
-    """Write the lines and close the parent's write end: grep's EOF, unless grep holds one."""
+    """Write, then close the parent's write end: grep's EOF, unless grep holds one."""
     os.write(w, LINES)
     os.close(w)
 

@@ -1,7 +1,8 @@
-"""`ps aux | grep bash` rebuilt: two children joined by a pipe, the parent waits for both.
+"""`ps aux | grep bash` rebuilt: two children joined by a pipe, and the parent waits.
 
-`ps` is not on every machine (minimal images lack procps), and its output changes from run to run,
-so the first child runs `printf` with fixed lines in its place; put "ps", "aux" there to try it.
+`ps` is not on every machine (minimal images lack procps), and its output changes from
+run to run, so the first child runs `printf` with fixed lines instead; put "ps", "aux"
+there to try it.
 """
 
 import os
@@ -13,7 +14,8 @@ PRODUCER = ["printf", "root    1 init\\nuser  42 -bash\\nuser  43 python3 x.py\\
 CONSUMER = ["grep", "bash"]
 
 
-def spawn(argv: list[str], stdin: int | None, stdout: int | None, pipe: tuple[int, int]) -> int:
+def spawn(argv: list[str], stdin: int | None, stdout: int | None,
+          pipe: tuple[int, int]) -> int:
     sys.stdout.flush()
     pid = os.fork()
     if pid == 0:
@@ -26,7 +28,8 @@ def spawn(argv: list[str], stdin: int | None, stdout: int | None, pipe: tuple[in
             for fd in pipe:  # close both original ends in every child...
                 if fd not in (0, 1):  # ...unless one already was stdin or stdout
                     os.close(fd)
-            signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # as a shell does: SIG_IGN survives exec
+            # as a shell does (SIG_IGN would survive exec):
+            signal.signal(signal.SIGPIPE, signal.SIG_DFL)
             os.execvp(argv[0], argv)
         except FileNotFoundError as exc:
             print(f"cannot run {argv[0]}: {exc}", file=sys.stderr)
@@ -46,7 +49,7 @@ children = {
 os.close(r)  # the parent uses neither end; if it kept w open, grep would never see EOF
 os.close(w)
 
-# One blocking wait per child: no busy loop. Report after both, so grep's lines come first.
+# One blocking wait per child, no busy loop; report after both (grep's lines first).
 statuses = {name: os.waitpid(pid, 0)[1] for pid, name in children.items()}
 for name, status in statuses.items():
     print(f"parent: {name} exited with status {os.waitstatus_to_exitcode(status)}")

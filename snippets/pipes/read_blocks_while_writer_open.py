@@ -1,4 +1,4 @@
-"""An empty pipe whose write end is still open makes read() wait: no data, but no EOF either."""
+"""An empty pipe with a write end still open makes read() wait: no data, and no EOF."""
 
 import os
 import select

@@ -1,4 +1,4 @@
-"""Once every write end is closed, read() returns the data left, then b"" (end of file)."""
+"""Once every write end is closed, read() returns the data left, then b"" (EOF)."""
 
 import os
 import sys
@@ -15,9 +15,9 @@ if pid == 0:  # child: write two messages, then exit (which closes its write end
         os._exit(0)
 
 os.close(w)  # the parent's copy of the write end must go too, or EOF never comes
-# Waiting before reading is safe only because 12 bytes fit in the pipe: a writer with more
-# than the pipe holds would wait for this reader forever. Here it shows that the data stays
-# in the pipe after the writer is gone.
+# Waiting before reading is safe only because 12 bytes fit in the pipe: a writer with
+# more than the pipe holds would wait for this reader forever. Here it shows that the
+# data stays in the pipe after the writer is gone.
 os.waitpid(pid, 0)
 print(f"read 1: {os.read(r, 100)!r}")
 print(f"read 2: {os.read(r, 100)!r}")

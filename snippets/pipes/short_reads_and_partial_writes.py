@@ -1,4 +1,4 @@
-"""read() returns what is there, not what was asked; a non-blocking write() may take part."""
+"""read() returns what is there, not what was asked; a write() may take only part."""
 
 import fcntl
 import os

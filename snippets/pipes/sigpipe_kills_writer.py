@@ -1,4 +1,4 @@
-"""Writing to a pipe that has no reader: the kernel sends SIGPIPE, whose default action kills."""
+"""Writing to a pipe that nobody reads: the kernel sends SIGPIPE, which kills."""
 
 import os
 import signal
@@ -11,7 +11,7 @@ sys.stdout.flush()
 pid = os.fork()
 if pid == 0:
     try:
-        # CPython ignores SIGPIPE at start-up; restore the default action a C program has.
+        # CPython ignores SIGPIPE at start-up: restore the default that C programs have.
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
         print("child: writing to a pipe that has no reader", flush=True)
         os.write(w, b"nobody will read this")
