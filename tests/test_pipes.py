@@ -605,3 +605,33 @@ def test_the_descriptor_diagram_fits_a_phone_and_follows_the_colour_scheme():
         assert sizes and min(sizes) * 350 / box[2] >= 11
         assert "prefers-color-scheme: dark" in svg and 'class="bg"' not in svg
         assert "<rect x=\"0\" y=\"0\"" not in svg  # transparent background
+
+
+def chapter_outline(page: str) -> dict[str, list]:
+    """Per edition: the level-2 headings of a chapter and how many "In practice" lines follow
+    each; the last line; the mentions of the original tutorial."""
+    from conftest import DOCS
+
+    found = {}
+    for edition, practice, original in (("en", "**In practice:**", r"\boriginal\b(?! desc)"),
+                                        ("zh", "**实践中：**", r"原文|原教程")):
+        text = (DOCS / edition / f"{page}.md").read_text(encoding="utf-8")
+        sections = re.split(r"^## ", text, flags=re.MULTILINE)
+        found[edition] = {
+            "under the hood": [s.startswith(("Under the hood: ", "深入：")) for s in sections[1:]],
+            "practice": [s.count(practice) for s in sections],
+            "last": text.rstrip().splitlines()[-1],
+            "original": re.findall(original, text),
+        }
+    return found
+
+
+def test_the_pipes_chapter_teaches_first_in_both_editions():
+    outline = chapter_outline("pipes")
+    for edition, found in outline.items():
+        assert found["practice"] == [1] * len(found["practice"]), edition  # one per section
+        assert found["last"].startswith(("**Next:** {doc}`fifo`", "**下一章：**{doc}`fifo`"))
+        assert found["original"] == [], edition  # corrections live on the corrections page
+        hood = found["under the hood"]
+        assert any(hood) and hood == sorted(hood), edition  # the kernel's details come last
+    assert outline["en"]["under the hood"] == outline["zh"]["under the hood"]
