@@ -1,12 +1,11 @@
 """A parent and its child talk through a pipe made before fork()."""
 
 import os
-import sys
 
 r, w = os.pipe()  # r: the read end, w: the write end
-print(f"pipe: read end is fd {r}, write end is fd {w}")
+# flush=True: nothing may stay in the buffer, or the child would copy it and print it again
+print(f"pipe: read end is fd {r}, write end is fd {w}", flush=True)
 
-sys.stdout.flush()  # or the child would inherit what is still buffered, and print it
 pid = os.fork()
 if pid == 0:  # child: the reader
     try:
