@@ -26,8 +26,9 @@ def fork_exec_grep(inheritable: bool) -> str:
     pid = os.fork()
     if pid == 0:
         try:
-            os.dup2(r, 0)  # stdin <- the pipe
-            os.close(r)  # (r is never 0 here: this program's stdin is open)
+            if r != 0:  # (were the pipe already fd 0, closing r would close stdin)
+                os.dup2(r, 0)  # stdin <- the pipe
+                os.close(r)
             # w is left open on purpose: does it survive exec?
             os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
             signal.signal(signal.SIGPIPE, signal.SIG_DFL)
