@@ -635,3 +635,25 @@ def test_the_pipes_chapter_teaches_first_in_both_editions():
         hood = found["under the hood"]
         assert any(hood) and hood == sorted(hood), edition  # the kernel's details come last
     assert outline["en"]["under the hood"] == outline["zh"]["under the hood"]
+
+
+def test_a_blocking_read_goes_on_after_a_handled_signal(snippet):
+    out = snippet("pipes/read_survives_a_signal.py")
+    assert out.lines == ["the handler ran for: ['SIGALRM']",
+                         "read() returned: b'written by the handler'"]
+
+    ev = out.events
+    me = ev.main
+    pipe = pipe_of(ev)
+    r, w = pipe.result
+    installed = ev.one("signal.signal")
+    assert (installed.args["signal"], installed.args["handler"]) == ("SIGALRM", "on_alarm")
+    timer = ev.one("signal.setitimer")
+    # the only write came from the handler (its own line), after the timer was set
+    (write,) = ev.writes(obj=pipe.obj)
+    assert write.pid == me and write.args["fd"] == w
+    assert write.at == "read_survives_a_signal.py:12"
+    (read,) = ev.reads(obj=pipe.obj)
+    assert read.ok and read.args["fd"] == r and read.data == "b'written by the handler'"
+    assert at(ev, installed) < at(ev, timer) < at(ev, write) < at(ev, read)
+    assert not ev.children()
