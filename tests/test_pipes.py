@@ -313,18 +313,23 @@ def test_an_ignored_sigpipe_survives_exec_and_yes_exits_1_instead_of_dying(snipp
     assert "Broken pipe" in ignored
     restored = "read b'y\\n', then yes: killed by SIGPIPE, stderr ''"
     assert out.line("fork + exec, SIG_DFL restored:") == restored
+    assert out.line("posix_spawn, no setsigdef:") == ignored
+    assert out.line("posix_spawn, setsigdef=SIGPIPE:") == restored
     assert out.line("subprocess.Popen:") == restored
 
     ev = out.events
     parent = ev.main
-    plain, reset, popen = ev.children(parent)
+    plain, reset, spawned, spawned_dfl, popen = ev.children(parent)
     assert not ev.calls("signal.signal", pid=plain)  # SIG_IGN inherited from CPython
     assert ev.argv_of(plain) == ["yes"] and ev.calls("os.exec", pid=plain)
     reset_then_exec(ev, reset, "yes")
+    spawns = ev.calls("os.posix_spawnp", pid=parent)
+    assert [e.result for e in spawns] == [spawned, spawned_dfl]
+    assert all(e.args["argv"] == ["yes"] for e in spawns)
     assert ev.one("subprocess.Popen").args["argv"] == ["yes"]
-    assert ev.exit_of(plain) == {"exited": 1}
-    assert ev.exit_of(reset) == {"signal": "SIGPIPE", "core": False}
-    assert ev.exit_of(popen) == {"signal": "SIGPIPE", "core": False}
+    assert ev.exit_of(plain) == ev.exit_of(spawned) == {"exited": 1}
+    for child in (reset, spawned_dfl, popen):
+        assert ev.exit_of(child) == {"signal": "SIGPIPE", "core": False}
     # the reader quit (closed its end) after two bytes, before waiting
     for child in (plain, reset):
         out_pipe = ev.calls("os.pipe", pid=parent)[[plain, reset].index(child) * 2]
@@ -458,10 +463,10 @@ def test_print_makes_several_write_calls_or_one_big_one(snippet):
     assert out.line('unbuffered (-u), print("a whole line"):') == (
         "2 write() calls: [b'a whole line', b'\\n']")
     assert out.line('os.write(1, b"a whole line\\n"):') == "1 write() call: [b'a whole line\\n']"
-    found = re.fullmatch(r"(\d+) write\(\) calls of ([\d, ]+) bytes",
-                         out.line("block-buffered, 100 print() calls of 100 bytes:"))
-    sizes = [int(s) for s in found.group(2).split(", ")]
-    assert int(found.group(1)) == len(sizes) and sum(sizes) == 100 * 100
+    count = int(out.line("block-buffered, 100 print() calls of 100 bytes, write() calls:"))
+    sizes = [int(s) for s in out.line("block-buffered, the sizes of those write() calls:")
+             .split(", ")]
+    assert count == len(sizes) and sum(sizes) == 100 * 100
     assert max(sizes) > 4096  # the page: more than PIPE_BUF in one write()
 
     # What the parent received: one message per write() of the child, on a SEQPACKET socket.
@@ -474,3 +479,181 @@ def test_print_makes_several_write_calls_or_one_big_one(snippet):
     assert [len(r) - 1 for r in received] == [6, 2, 1, len(sizes)]  # the last recv is EOF
     assert received[3][:-1] == sizes
     assert all(ev.one("start", pid=c).args["stdio"][1].startswith("socket:") for c in children)
+
+
+# --- added with the teaching order: the descriptor picture, short reads, selectors, recipes ---
+
+def test_descriptors_lead_to_open_file_descriptions_that_lead_to_the_pipe(snippet):
+    out = snippet("pipes/descriptors_share_open_file.py")
+    assert out.line("r, w and w2 lead to the same pipe (inode):") == "True"
+    assert out.line("after set_blocking(w, False):") == (
+        "w2 non-blocking: True, r non-blocking: False")
+    assert out.line("w closed, w2 still open: read") == "b'still a writer'"
+    assert out.line("w2 closed too: read") == "b'' (EOF)"
+
+    ev = out.events
+    pipe = pipe_of(ev)
+    r, w = pipe.result
+    dup = ev.one("os.dup")
+    w2 = dup.result
+    assert dup.args["fd"] == w and dup.obj == pipe.obj and w2 not in (r, w)
+    assert ev.one("os.set_blocking").args == {"fd": w, "blocking": False}
+    # in order: w closed, a write through w2 read back (still a writer), w2 closed, then EOF
+    steps = [(e.call, e.args.get("fd"), e.result) for e in ev.calls(
+        "os.close", "os.write", "os.read") if e.obj == pipe.obj]
+    assert steps == [("os.close", w, None), ("os.write", w2, 14), ("os.read", r, 14),
+                     ("os.close", w2, None), ("os.read", r, 0), ("os.close", r, None)]
+    assert not ev.children()
+
+
+def test_reads_return_what_the_pipe_holds_and_a_nonblocking_write_takes_what_fits(snippet):
+    out = snippet("pipes/short_reads_and_partial_writes.py")
+    capacity = int(out.line("the pipe holds:").split()[0])
+    size = 4 * capacity
+    got = re.fullmatch(rf"{size} bytes; the first read\(\) of {size} got: (\d+)",
+                       out.line("one write() of"))
+    first = int(got.group(1))
+    assert 0 < first <= capacity
+    calls = int(out.line(f"read_exactly() collected the other {size - first} bytes in read() "
+                         "calls:"))
+    assert calls >= 3  # at least three more pipefuls
+    assert out.line("non-blocking write() into an empty pipe:") == (
+        f"asked {capacity + 100}, took {capacity}")
+
+    ev = out.events
+    parent = ev.main
+    (child,) = ev.children(parent)
+    pipes = ev.calls("os.pipe", pid=parent)
+    assert ev.calls("fcntl.fcntl").where(cmd="F_GETPIPE_SZ")[0].result == capacity
+    (write,) = ev.writes(pid=child, obj=pipes[0].obj)
+    assert write.result == write.asked == size  # one blocking write() moved it all
+    reads = ev.reads(pid=parent, obj=pipes[0].obj)
+    assert reads[0].args["n"] == size and reads[0].result == first
+    assert len(reads) == 1 + calls and all(e.result <= capacity for e in reads)
+    assert sum(e.result for e in reads) == size
+    (partial,) = ev.writes(pid=parent, obj=pipes[1].obj)
+    assert ev.one("os.set_blocking").obj == pipes[1].obj
+    assert (partial.asked, partial.result) == (capacity + 100, capacity)  # a short count
+
+
+def test_python_recipes_for_a_reader_that_quits_early(snippet):
+    out = snippet("pipes/broken_pipe_recipes.py")
+    lines = out.lines
+    assert lines[0].split() == ["plain", "loop:", "read", "b'line", "0\\n',", "then", "exit",
+                                "status", "1"]
+    assert lines[1].strip() == "stderr: BrokenPipeError: [Errno 32] Broken pipe"
+    assert lines[2].endswith("read b'line 0\\n', then killed by SIGPIPE")
+    assert lines[4].endswith("read b'line 0\\n', then exit status 1")
+    assert lines[3].strip() == lines[5].strip() == "stderr: (empty)"
+
+    ev = out.events
+    plain, dfl, recipe = ev.children()
+    assert "BrokenPipeError" in ev.argv_of(recipe)[-1] and "os.dup2" in ev.argv_of(recipe)[-1]
+    assert not ev.calls("signal.signal", pid=plain)  # CPython's SIG_IGN: EPIPE, an exception
+    reset = ev.one("signal.signal", pid=dfl)
+    assert (reset.args["signal"], reset.args["handler"]) == ("SIGPIPE", "SIG_DFL")
+    assert [ev.exit_of(c) for c in (plain, dfl, recipe)] == [
+        {"exited": 1}, {"signal": "SIGPIPE", "core": False}, {"exited": 1}]
+    # The parent read 7 bytes from each stdout pipe, and what each child said on stderr.
+    outs, errs = [], []
+    for child in (plain, dfl, recipe):
+        stdio = ev.one("start", pid=child).args["stdio"]
+        outs.append([e.data for e in ev.reads(pid=ev.main, obj=stdio[1])])
+        errs.append("".join(e.data for e in ev.reads(pid=ev.main, obj=stdio[2])))
+    assert outs == [["b'line 0\\n'"]] * 3
+    assert errs[0].startswith("b'Traceback (most recent call last):")  # the first 48 bytes
+    assert errs[1] == errs[2] == "b''"
+
+
+def test_one_selector_reads_two_pipes_until_both_are_at_eof(snippet):
+    out = snippet("pipes/selectors_over_two_pipes.py")
+    assert out.line("from the first pipe:") == "['first 0', 'first 1', 'first 2']"
+    assert out.line("from the second pipe:") == "['second 0', 'second 1', 'second 2']"
+
+    ev = out.events
+    parent = ev.main
+    first, second = ev.calls("os.pipe", pid=parent)
+    children = ev.children(parent)
+    assert len(children) == 2
+    for child, pipe, name in zip(children, (first, second), ("first", "second"), strict=True):
+        assert [e.data for e in ev.writes(pid=child, obj=pipe.obj)] == [
+            f"b'{name} {i}\\n'" for i in range(3)]
+        reads = ev.reads(pid=parent, obj=pipe.obj)
+        assert reads[-1].result == 0 and sum(e.result for e in reads) == 3 * (len(name) + 3)
+        # unregistered and closed at its EOF
+        closes = [e for e in ev.calls("os.close", pid=parent) if e.obj == pipe.obj]
+        assert at(ev, reads[-1]) < at(ev, closes[-1])
+        assert ev.exit_of(child) == {"exited": 0}
+    # the parent closed each write end before reading anything
+    reads = ev.reads(pid=parent)
+    for pipe in (first, second):
+        w = pipe.result[1]
+        closed = ev.calls("os.close", pid=parent).where(fd=w)[0]
+        assert closed.obj == pipe.obj and at(ev, closed) < at(ev, reads[0])
+
+
+def test_the_descriptor_diagram_fits_a_phone_and_follows_the_colour_scheme():
+    """Both editions' diagram: narrow enough for a 390 px screen with text of 13 px (at least
+    11 px once scaled to a phone's column), colours that follow a dark scheme, no background."""
+    from conftest import DOCS
+
+    for edition in ("en", "zh"):
+        svg = (DOCS / edition / "images" / "pipes-descriptors.svg").read_text(encoding="utf-8")
+        box = [float(v) for v in re.search(r'viewBox="([\d. ]+)"', svg).group(1).split()]
+        assert box[2] <= 360  # a phone's column is about 350 px: scale >= 0.95
+        sizes = [float(s) for s in re.findall(r"font-size:\s*([\d.]+)px", svg)]
+        assert sizes and min(sizes) * 350 / box[2] >= 11
+        assert "prefers-color-scheme: dark" in svg and 'class="bg"' not in svg
+        assert "<rect x=\"0\" y=\"0\"" not in svg  # transparent background
+
+
+def chapter_outline(page: str) -> dict[str, list]:
+    """Per edition: the level-2 headings of a chapter and how many "In practice" lines follow
+    each; the last line; the mentions of the original tutorial."""
+    from conftest import DOCS
+
+    found = {}
+    for edition, practice, original in (("en", "**In practice:**", r"\boriginal\b(?! desc)"),
+                                        ("zh", "**实践中：**", r"原文|原教程")):
+        text = (DOCS / edition / f"{page}.md").read_text(encoding="utf-8")
+        sections = re.split(r"^## ", text, flags=re.MULTILINE)
+        found[edition] = {
+            "under the hood": [s.startswith(("Under the hood: ", "深入：")) for s in sections[1:]],
+            "practice": [s.count(practice) for s in sections],
+            "last": text.rstrip().splitlines()[-1],
+            "original": re.findall(original, text),
+        }
+    return found
+
+
+def test_the_pipes_chapter_teaches_first_in_both_editions():
+    outline = chapter_outline("pipes")
+    for edition, found in outline.items():
+        assert found["practice"] == [1] * len(found["practice"]), edition  # one per section
+        assert found["last"].startswith(("**Next:** {doc}`fifo`", "**下一章：**{doc}`fifo`"))
+        assert found["original"] == [], edition  # corrections live on the corrections page
+        hood = found["under the hood"]
+        assert any(hood) and hood == sorted(hood), edition  # the kernel's details come last
+    assert outline["en"]["under the hood"] == outline["zh"]["under the hood"]
+
+
+def test_a_blocking_read_goes_on_after_a_handled_signal(snippet):
+    out = snippet("pipes/read_survives_a_signal.py")
+    assert out.lines == ["the handler ran for: ['SIGALRM']",
+                         "read() returned: b'written by the handler'"]
+
+    ev = out.events
+    me = ev.main
+    pipe = pipe_of(ev)
+    r, w = pipe.result
+    installed = ev.one("signal.signal")
+    assert (installed.args["signal"], installed.args["handler"]) == ("SIGALRM", "on_alarm")
+    timer = ev.one("signal.setitimer")
+    # the only write came from the handler (its own line), after the timer was set
+    (write,) = ev.writes(obj=pipe.obj)
+    assert write.pid == me and write.args["fd"] == w
+    assert write.at == "read_survives_a_signal.py:12"
+    (read,) = ev.reads(obj=pipe.obj)
+    assert read.ok and read.args["fd"] == r and read.data == "b'written by the handler'"
+    assert at(ev, installed) < at(ev, timer) < at(ev, write) < at(ev, read)
+    assert not ev.children()

@@ -6,7 +6,8 @@ import tempfile
 with tempfile.TemporaryDirectory() as folder:
     path = os.path.join(folder, "fifo")
     os.mkfifo(path)
-    r = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # non-blocking: "no data yet" is an error
+    # non-blocking: "no data yet" is an error, not a wait
+    r = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     w1 = os.open(path, os.O_WRONLY)
     w2 = os.open(path, os.O_WRONLY)
 

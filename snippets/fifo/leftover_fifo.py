@@ -1,4 +1,4 @@
-"""A FIFO stores no data: st_size stays 0, and unread bytes go when the last process closes it."""
+"""A FIFO stores no data: st_size stays 0; unread bytes go when the last one closes."""
 
 import array
 import fcntl
@@ -33,7 +33,8 @@ with tempfile.TemporaryDirectory() as folder:
     r = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     w = os.open(path, os.O_WRONLY)
     os.write(w, b"unread")
-    print(f"6 bytes written, none read: FIONREAD {waiting(r)}, st_size {os.stat(path).st_size}")
+    size = os.stat(path).st_size
+    print(f"6 bytes written, none read: FIONREAD {waiting(r)}, st_size {size}")
     os.close(r)  # the reader leaves, the writer stays: the bytes stay too
     r = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     print(f"reader gone, writer still open: a new reader gets {os.read(r, 100)!r}")
@@ -42,7 +43,8 @@ with tempfile.TemporaryDirectory() as folder:
     os.close(w)
     os.close(r)  # now nobody has the FIFO open
     r = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    print(f"after everybody closed: FIONREAD {waiting(r)}, a new reader gets {os.read(r, 100)!r}")
+    print(f"after everybody closed: FIONREAD {waiting(r)}, "
+          f"a new reader gets {os.read(r, 100)!r}")
     os.close(r)
 
     os.unlink(path)  # removing the name is the only clean-up a FIFO needs

@@ -1,4 +1,4 @@
-"""A FIFO is a file of type "p" with no data on disk, made by os.mkfifo or the mkfifo command."""
+"""A FIFO is a file of type "p" with no data on disk, made by os.mkfifo or mkfifo(1)."""
 
 import os
 import stat
@@ -11,7 +11,7 @@ try:
         by_python = os.path.join(folder, "by_python")
         by_command = os.path.join(folder, "by_command")
         os.mkfifo(by_python, 0o666)  # ask for rw for everybody...
-        subprocess.run(["mkfifo", by_command], check=True)  # the command also asks for 0o666
+        subprocess.run(["mkfifo", by_command], check=True)  # it also asks for 0o666
 
         for path in (by_python, by_command):
             info = os.stat(path)

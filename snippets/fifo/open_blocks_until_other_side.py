@@ -1,4 +1,4 @@
-"""open() on a FIFO waits for the other side; O_NONBLOCK changes that, differently per side."""
+"""open() of a FIFO waits for the other side; O_NONBLOCK changes that, per side."""
 
 import errno
 import os
@@ -11,10 +11,15 @@ with tempfile.TemporaryDirectory() as folder:
 
     # 1. Blocking open for reading waits until someone opens for writing.
     opened = {}
-    thread = threading.Thread(target=lambda: opened.update(fd=os.open(path, os.O_RDONLY)))
+
+    def open_for_reading() -> None:
+        opened["fd"] = os.open(path, os.O_RDONLY)
+
+    thread = threading.Thread(target=open_for_reading)
     thread.start()
     thread.join(timeout=0.5)
-    print(f"reader's open() still waiting after 0.5 s with no writer: {thread.is_alive()}")
+    waiting = thread.is_alive()  # has not returned from open() (or not yet reached it)
+    print(f"reader's open() still waiting after 0.5 s with no writer: {waiting}")
     w = os.open(path, os.O_WRONLY)  # the writer arrives...
     thread.join()
     print(f"reader's open() returned once a writer opened: {'fd' in opened}")

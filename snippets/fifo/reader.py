@@ -8,13 +8,13 @@ if len(sys.argv) != 2:
     sys.exit(0)
 
 fd = os.open(sys.argv[1], os.O_RDONLY)  # waits here until a writer opens the FIFO
-received = b""
+chunks = []
 while True:
     data = os.read(fd, 4096)
-    if not data:  # b"": every writer has closed; without this test the loop would spin forever
+    if not data:  # b"": every writer has closed; without this test, the loop spins
         break
-    received += data
+    chunks.append(data)
 os.close(fd)
-for line in received.decode().splitlines():
+for line in b"".join(chunks).decode().splitlines():
     print(f"reader: got {line!r}")
 print("reader: EOF, the writer is gone")

@@ -10,7 +10,7 @@ here = os.path.dirname(os.path.abspath(__file__))
 with tempfile.TemporaryDirectory() as folder:
     path = os.path.join(folder, "channel")
     os.mkfifo(path)
-    # Two children of this launcher: neither is the other's parent; each only knows the path.
+    # Two children of this launcher: neither is the other's parent; each knows the path.
     writer = subprocess.Popen([sys.executable, os.path.join(here, "writer.py"), path],
                               stdout=subprocess.PIPE, text=True)
     reader = subprocess.Popen([sys.executable, os.path.join(here, "reader.py"), path],
@@ -21,7 +21,7 @@ with tempfile.TemporaryDirectory() as folder:
             print(f"--- {name} (exit status {program.returncode})")
             print(output, end="")
     finally:
-        for program in (writer, reader):  # only if something went wrong: do not leave one behind
+        for program in (writer, reader):  # after a failure: leave nothing behind
             if program.poll() is None:
                 program.kill()
                 program.wait()

@@ -1,4 +1,4 @@
-"""The same write in ordinary Python code raises BrokenPipeError (EPIPE) instead of dying."""
+"""The same write in ordinary Python code raises BrokenPipeError (EPIPE): no death."""
 
 import errno
 import os

@@ -1,4 +1,4 @@
-"""Measure a pipe's capacity by filling it, then change it with F_SETPIPE_SZ and measure again."""
+"""Measure a pipe's capacity by filling it, change it with F_SETPIPE_SZ, fill again."""
 # snippet: observe = first 100
 
 import errno
@@ -7,7 +7,7 @@ import os
 
 
 def fill(w: int, size: int = 4096) -> int:
-    """Write `size`-byte chunks until the pipe is full; return how many bytes went in."""
+    """Write `size`-byte chunks until the pipe is full; return how many went in."""
     total = 0
     while True:
         try:
@@ -23,12 +23,14 @@ def new_pipe() -> tuple[int, int]:
 
 
 r, w = new_pipe()
-print(f"default: F_GETPIPE_SZ says {fcntl.fcntl(w, fcntl.F_GETPIPE_SZ)}, filling took {fill(w)}")
+size = fcntl.fcntl(w, fcntl.F_GETPIPE_SZ)
+print(f"default: F_GETPIPE_SZ says {size}, filling took {fill(w)}")
 os.close(r)
 os.close(w)
 
 r, w = new_pipe()
-fcntl.fcntl(w, fcntl.F_SETPIPE_SZ, 100000)  # rounded up to a power-of-two number of pages
+# rounded up to a power-of-two number of pages:
+fcntl.fcntl(w, fcntl.F_SETPIPE_SZ, 100000)
 size = fcntl.fcntl(w, fcntl.F_GETPIPE_SZ)
 print(f"F_SETPIPE_SZ asked for 100000, got: {size}")
 print(f"resized: F_GETPIPE_SZ says {size}, filling took {fill(w)}")

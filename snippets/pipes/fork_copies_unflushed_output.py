@@ -1,4 +1,4 @@
-"""fork() copies unflushed output, and a child that returns normally runs the parent's clean-up."""
+"""fork() copies unflushed output; a child that returns runs the parent's clean-up."""
 
 import os
 import subprocess
@@ -25,9 +25,12 @@ finally:
 env = dict(os.environ)
 env.pop("PYTHONUNBUFFERED", None)  # some environments set it; this shows the default
 
-for flush_first, child_exit in (("keep", "sys.exit"), ("flush", "sys.exit"), ("flush", "os._exit")):
-    output = subprocess.run([sys.executable, "-c", PROGRAM, flush_first, child_exit], env=env,
-                            stdout=subprocess.PIPE, check=True, text=True).stdout
-    how = f"{'flushed' if flush_first == 'flush' else 'not flushed'}, child ends with {child_exit}:"
+CASES = (("keep", "sys.exit"), ("flush", "sys.exit"), ("flush", "os._exit"))
+for flush_first, child_exit in CASES:
+    argv = [sys.executable, "-c", PROGRAM, flush_first, child_exit]
+    output = subprocess.run(argv, env=env, stdout=subprocess.PIPE, check=True,
+                            text=True).stdout
+    flushed = "flushed" if flush_first == "flush" else "not flushed"
+    how = f"{flushed}, child ends with {child_exit}:"
     print(f"{how:<42} 'before fork' x{output.count('before fork')}, "
           f"'clean-up' x{output.count('clean-up')}")

@@ -1,10 +1,10 @@
-"""A full pipe refuses more data: a blocking write would wait; a non-blocking one says EAGAIN."""
+"""A full pipe takes no more: a blocking write waits; a non-blocking one gets EAGAIN."""
 
 import errno
 import os
 
 r, w = os.pipe()
-os.set_blocking(w, False)  # so that "would block" is reported instead of waiting forever
+os.set_blocking(w, False)  # "would block" is reported instead of waiting forever
 
 written = 0
 chunk = b"x" * 4096

@@ -1,4 +1,4 @@
-"""`ps aux | grep cat` also finds grep itself: its own command line contains the pattern."""
+"""`ps aux | grep cat` also finds grep: its own command line contains the pattern."""
 
 import os
 import subprocess
@@ -6,7 +6,7 @@ import time
 
 
 def list_my_children() -> bytes:
-    """A tiny `ps`: the command line of each child of this process, one per line, sorted."""
+    """A tiny `ps`: the command lines of this process's children, sorted."""
     lines = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -18,15 +18,16 @@ def list_my_children() -> bytes:
                 cmdline = f.read()
         except OSError:  # that process ended meanwhile
             continue
-        parent = int(stat[stat.rindex(b")") + 2:].split()[1])  # field 4 of /proc/PID/stat
+        # field 4 of /proc/PID/stat, after the command name in parentheses
+        parent = int(stat[stat.rindex(b")") + 2:].split()[1])
         if parent == os.getpid():
             lines.append(cmdline.rstrip(b"\0").replace(b"\0", b" ") + b"\n")
     return b"".join(sorted(lines))
 
 
 def wait_for_command_line(child: subprocess.Popen) -> None:
-    """Popen returns once exec can no longer fail, but the kernel may still be setting up the new
-    program, and until it has, /proc/PID/cmdline is empty: wait until it shows the new one."""
+    """Popen returns once exec can no longer fail, but the kernel may still be setting
+    up the new program; until then /proc/PID/cmdline is empty: wait for the new one."""
     expected = b"".join(os.fsencode(arg) + b"\0" for arg in child.args)
     deadline = time.monotonic() + 10
     while True:
@@ -43,7 +44,8 @@ try:
     wait_for_command_line(target)
     for pattern in ("cat", "[c]at"):
         # Once grep's command line is in /proc, the listing below includes grep itself.
-        grep = subprocess.Popen(["grep", pattern], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        grep = subprocess.Popen(["grep", pattern], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE)
         wait_for_command_line(grep)
         found, _ = grep.communicate(list_my_children())
         print(f"grep {pattern!r} found:")

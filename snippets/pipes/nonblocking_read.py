@@ -1,7 +1,8 @@
-"""Non-blocking mode: read() on an empty pipe raises BlockingIOError instead of waiting."""
+"""Non-blocking mode: read() on an empty pipe raises BlockingIOError, does not wait."""
 
 import fcntl
 import os
+import sys
 
 r, w = os.pipe()
 
@@ -23,13 +24,17 @@ os.close(r)
 r, w = os.pipe()
 flags = fcntl.fcntl(r, fcntl.F_GETFL)
 fcntl.fcntl(r, fcntl.F_SETFL, flags | os.O_NONBLOCK)
-print(f"fcntl way, O_NONBLOCK set: {bool(fcntl.fcntl(r, fcntl.F_GETFL) & os.O_NONBLOCK)}")
+flags = fcntl.fcntl(r, fcntl.F_GETFL)
+print(f"fcntl way, O_NONBLOCK set: {bool(flags & os.O_NONBLOCK)}")
 
 # The flag belongs to the open file description, which a forked child shares.
+sys.stdout.flush()
 pid = os.fork()
 if pid == 0:
-    os.set_blocking(r, True)  # the child switches it back...
-    os._exit(0)
+    try:
+        os.set_blocking(r, True)  # the child switches it back...
+    finally:
+        os._exit(0)
 os.waitpid(pid, 0)
 print(f"after the child cleared it, the parent's O_NONBLOCK: {not os.get_blocking(r)}")
 os.close(r)

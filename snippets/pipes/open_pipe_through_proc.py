@@ -1,4 +1,4 @@
-"""A process that did not inherit a pipe can still open it by path, through /proc/PID/fd/N."""
+"""A process that did not inherit a pipe can open it by path, through /proc/PID/fd/N."""
 
 import os
 import stat
@@ -15,8 +15,10 @@ os.close(fd)
 
 r, w = os.pipe()
 path = f"/proc/{os.getpid()}/fd/{w}"
-print(f"/proc/PID/fd/N of the write end is a FIFO: {stat.S_ISFIFO(os.stat(path).st_mode)}")
-helper = subprocess.run([sys.executable, "-c", HELPER, path])  # close_fds: w is not inherited
+is_fifo = stat.S_ISFIFO(os.stat(path).st_mode)
+print(f"/proc/PID/fd/N of the write end is a FIFO: {is_fifo}")
+# close_fds (the default): the helper does not inherit w
+helper = subprocess.run([sys.executable, "-c", HELPER, path])
 print(f"helper exited with status {helper.returncode}")
 os.close(w)
 print(f"parent read: {os.read(r, 100)!r}")

@@ -1,4 +1,4 @@
-"""Two different sizes: PIPE_BUF (largest atomic write) and the pipe's capacity (its buffer)."""
+"""Two sizes: PIPE_BUF (the largest atomic write) and the capacity (the buffer)."""
 
 import fcntl
 import os
@@ -14,8 +14,9 @@ os.close(w)
 # What `ulimit -a` calls "pipe size" is PIPE_BUF, counted in 512-byte blocks.
 # bash prints it, then is asked to change it. LC_ALL=C keeps bash's message in English.
 if shutil.which("bash"):
-    bash = subprocess.run(["bash", "-c", "ulimit -p; ulimit -p 16"], capture_output=True,
-                          text=True, env={**os.environ, "LC_ALL": "C"})
+    bash = subprocess.run(["bash", "-c", "ulimit -p; ulimit -p 16"],
+                          capture_output=True, text=True,
+                          env={**os.environ, "LC_ALL": "C"})
     blocks = int(bash.stdout)
     print(f"bash's ulimit -p: {blocks} x 512 = {blocks * 512} bytes")
     print(f"bash's ulimit -p 16: exit status {bash.returncode}, {bash.stderr.strip()}")

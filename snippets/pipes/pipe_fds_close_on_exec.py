@@ -1,6 +1,6 @@
-"""os.pipe() fds close at exec (PEP 446); made inheritable, a forgotten write end hangs grep.
+"""os.pipe() fds close at exec (PEP 446); inheritable, a forgotten write end hangs grep.
 
-Each child runs `grep -c bash` on the pipe and deliberately keeps its copy of the write end.
+Each child runs `grep -c bash` on the pipe and keeps its copy of the write end.
 """
 
 import os
@@ -14,7 +14,7 @@ HANGS = "grep still waiting for EOF after 1 s (stopped with SIGTERM)"
 
 
 def feed(w: int) -> None:
-    """Write the lines and close the parent's write end: grep's EOF, unless grep holds one."""
+    """Write, then close the parent's write end: grep's EOF, unless grep holds one."""
     os.write(w, LINES)
     os.close(w)
 
@@ -25,12 +25,16 @@ def fork_exec_grep(inheritable: bool) -> str:
     sys.stdout.flush()
     pid = os.fork()
     if pid == 0:
-        os.dup2(r, 0)  # stdin <- the pipe
-        os.close(r)
-        # w is left open on purpose: does it survive exec?
-        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-        os.execlp("grep", "grep", "-c", "bash")
+        try:
+            if r != 0:  # (were the pipe already fd 0, closing r would close stdin)
+                os.dup2(r, 0)  # stdin <- the pipe
+                os.close(r)
+            # w is left open on purpose: does it survive exec?
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+            signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+            os.execlp("grep", "grep", "-c", "bash")
+        finally:
+            os._exit(127)  # reached only if exec failed
     os.close(r)
     feed(w)
     if inheritable:  # grep can never see EOF: give it a second to show it, then stop it

@@ -1,4 +1,4 @@
-"""One process may write and read its own pipe, but each end works in one direction only."""
+"""One process may write and read its own pipe, but each end works one way only."""
 
 import errno
 import os

@@ -1,18 +1,22 @@
-"""An empty pipe whose write end is still open makes read() wait: no data, but no EOF either."""
+"""An empty pipe with a write end still open makes read() wait: no data, and no EOF."""
 
 import os
 import select
+import sys
 
 r, w = os.pipe()
 ready_to_write, go = os.pipe()  # the parent uses this to tell the child when to write
 
+sys.stdout.flush()
 pid = os.fork()
 if pid == 0:  # child: holds the write end, writes only when told
-    os.close(r)
-    os.close(go)
-    os.read(ready_to_write, 1)
-    os.write(w, b"late data")
-    os._exit(0)
+    try:
+        os.close(r)
+        os.close(go)
+        os.read(ready_to_write, 1)
+        os.write(w, b"late data")
+    finally:
+        os._exit(0)
 
 os.close(w)
 os.close(ready_to_write)

@@ -1,4 +1,4 @@
-"""The self-pipe trick: a signal writes a byte into the process's own pipe, waking select()."""
+"""The self-pipe trick: a signal writes a byte into the process's own pipe."""
 
 import os
 import select
@@ -6,7 +6,8 @@ import signal
 
 r, w = os.pipe()
 os.set_blocking(w, False)  # set_wakeup_fd() requires a non-blocking descriptor
-signal.signal(signal.SIGUSR1, lambda signum, frame: None)  # a handler, so SIGUSR1 does not kill
+# a handler, so that SIGUSR1 does not kill:
+signal.signal(signal.SIGUSR1, lambda signum, frame: None)
 signal.set_wakeup_fd(w)  # from now on each signal writes its number into w
 
 readable, _, _ = select.select([r], [], [], 0)

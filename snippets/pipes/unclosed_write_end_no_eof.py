@@ -2,14 +2,19 @@
 
 import os
 import select
+import sys
 
 r, w = os.pipe()
+sys.stdout.flush()
 pid = os.fork()
 if pid == 0:  # child: the writer; writes once and exits
-    os.close(r)
-    os.write(w, b"only message")
-    os._exit(0)
+    try:
+        os.close(r)
+        os.write(w, b"only message")
+    finally:
+        os._exit(0)
 
+# Waiting first is safe because 12 bytes fit in the pipe (with more, read first).
 os.waitpid(pid, 0)  # the writer has exited...
 # ...but the parent forgot to close its own write end w.
 print(f"reader: {os.read(r, 100)!r}")
