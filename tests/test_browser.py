@@ -633,3 +633,29 @@ def test_at_390_px_a_wrapped_line_keeps_its_indentation_visible(phone, folder):
                 wrong.append((line["text"], line["indent"], line["hang"]))
     assert wrapped > 10  # a phone does wrap these pages' lines
     assert wrong == []
+
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_a_calls_panel_shows_its_note_and_rows_when_opened(laptop, folder):
+    """A panel's rows arrive when it is opened (the page's calls script), once; the page-wide
+    button opens every panel and each gets its rows."""
+    page = laptop.open(f"{folder}/pipes.html")
+    panels = page.locator("details.snippet-calls")
+    assert panels.count() > 10
+    assert page.locator("ol.snippet-calls-list > li").count() == 0  # nothing before asked
+    first = panels.first
+    first.locator("summary").click()
+    page.wait_for_function(
+        "(d) => d.querySelector('ol.snippet-calls-list > li')", arg=first.element_handle())
+    assert first.locator("p.snippet-calls-note").count() == 1
+    assert first.locator("li code.py").count() > 0 and first.locator("li span.proc").count() > 0
+    first.locator("summary").click()
+    first.locator("summary").click()  # closed and opened again: the rows are not doubled
+    rows = first.locator("ol.snippet-calls-list > li").count()
+    page.locator("button.snippet-calls-all").click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('details.snippet-calls')].every("
+        "(d) => d.open && d.querySelector('ol.snippet-calls-list > li'))")
+    assert first.locator("ol.snippet-calls-list > li").count() == rows
+    assert laptop.problems == []

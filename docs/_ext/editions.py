@@ -760,7 +760,8 @@ def _pinyin(text: str) -> str:
 
 def _index_in_pinyin_order() -> None:
     """The zh general index sorts and groups Chinese entries by their pinyin (管道 under G,
-    beside the Latin words starting with G), not by code point (a heading per character)."""
+    beside the Latin words starting with G; "fork 服务器" as "fork fu wu qi"), not by code
+    point (a heading per character)."""
     from sphinx.environment.adapters import indexentries
 
     if getattr(indexentries, "_in_pinyin", False):
@@ -770,7 +771,7 @@ def _index_in_pinyin_order() -> None:
     def key_func_1(entry):
         key, (_targets, _sub_items, category_key) = entry
         key = category_key or key
-        if not re.match(f"[{CJK}]", key):
+        if not re.search(f"[{CJK}]", key):
             return sort_key(entry)
         return (1, _pinyin(key)), entry[0]
 
