@@ -659,3 +659,11 @@ def test_a_calls_panel_shows_its_note_and_rows_when_opened(laptop, folder):
         "(d) => d.open && d.querySelector('ol.snippet-calls-list > li'))")
     assert first.locator("ol.snippet-calls-list > li").count() == rows
     assert laptop.problems == []
+
+
+@pytest.mark.parametrize("folder, colon", [("en", ': "'), ("zh", '："')])
+def test_phone_table_cells_are_labelled_with_the_editions_colon(phone, folder, colon):
+    page = phone.open(f"{folder}/choosing.html")
+    label = page.eval_on_selector(
+        "article table.docutils td[data-label]", "td => getComputedStyle(td, '::before').content")
+    assert label.endswith(colon), label
