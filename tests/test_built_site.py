@@ -131,7 +131,7 @@ def test_every_calls_panel_has_its_rows_in_the_pages_calls_script(edition):
     panels = 0
     for page in page_names():
         text = html(edition, page)
-        found = re.findall(r'<details class="snippet-calls" data-calls="([^"]+)"[^>]*'
+        found = re.findall(r'<details class="snippet-calls" [^>]*data-calls="([^"]+)" '
                            r'data-snippet="([^"]+)">', text)
         assert text.count('<details class="snippet-calls"') == len(found), page
         for url, name in found:

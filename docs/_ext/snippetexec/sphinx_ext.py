@@ -227,7 +227,8 @@ class SnippetCollector(EnvironmentCollector):
                                         classes=["snippet-output"])
             block["snippet"] = node["snippet"]
             block.source, block.line = node.source, node.line
-            node.replace_self([block, *_calls_panel(run, node["snippet"], panels)])
+            node.replace_self([block, *_calls_panel(run, node["snippet"], panels,
+                                                    _calls_url(docname))])
         for node in list(doctree.findall(snippet_value)):
             run = self._run_for(app, node)
             found = [line[len(node["prefix"]):].strip() for line in run.output.splitlines()
@@ -242,7 +243,7 @@ class SnippetCollector(EnvironmentCollector):
             node.replace_self(nodes.inline(found[0], found[0], classes=["snippet-value"]))
         for placeholder in list(doctree.findall(snippet_runs)):
             placeholder.replace_self(_runs_table(app, docname, self.results))
-        _write_calls(app, docname, doctree, panels)
+        _write_calls(app, docname, panels)
 
     def _run_for(self, app, node) -> runner.Run:
         if not app.config.snippet_execute:
@@ -477,12 +478,13 @@ def _run_in(pool, wanted: dict[str, runner.Snippet], results: Results, total: in
 
 # --- the "Calls made" panel under an output -------------------------------------------------------
 
-def _calls_panel(run: runner.Run, name: str, panels: dict[str, dict]) -> list[nodes.Node]:
+def _calls_panel(run: runner.Run, name: str, panels: dict[str, dict],
+                 url: str) -> list[nodes.Node]:
     """A collapsed list of the calls the run made: the Python call, the system calls beneath.
 
-    The page carries the panel's heading; its note and rows go to ``panels`` (the page's calls
-    script, _write_calls), which the panel loads when it is first opened: written out as HTML
-    they were a third of the longest pages' weight and most of their elements."""
+    The page carries the panel's heading; its note and rows go to ``panels``, the page's calls
+    script at ``url`` (_write_calls), which the panel loads when it is first opened: written out
+    as HTML they were a third of the longest pages' weight and most of their elements."""
     if not run.calls:
         return []
     if run.calls_from == "strace":
@@ -504,7 +506,7 @@ def _calls_panel(run: runner.Run, name: str, panels: dict[str, dict]) -> list[no
     panels[name] = {"note": note, "rows": rows, "more": more}
     text = (f'<details class="snippet-calls" data-show-all="{html.escape(_("Show all calls"))}" '
             f'data-hide-all="{html.escape(_("Hide all calls"))}" '
-            f'data-snippet="{html.escape(name)}">'
+            f'data-calls="{html.escape(url)}" data-snippet="{html.escape(name)}">'
             f'<summary>{html.escape(_("Calls made"))}</summary>'
             f'<ol class="snippet-calls-list"></ol></details>')
     return [nodes.raw("", text, format="html")]
@@ -513,21 +515,20 @@ def _calls_panel(run: runner.Run, name: str, panels: dict[str, dict]) -> list[no
 CALLS_DIR = "_calls"  # in each edition's output: <page>.js, the rows of the page's panels
 
 
-def _write_calls(app, docname: str, doctree: nodes.document, panels: dict[str, dict]) -> None:
-    """The rows of a page's panels as a script (JSON inside a call, so that it loads from
-    file:// too), named by the page; each panel of the page says where it is."""
+def _calls_url(docname: str) -> str:
+    """Where a page's calls script is, relative to the page."""
+    return posixpath.relpath(f"{CALLS_DIR}/{docname}.js", posixpath.dirname(docname) or ".")
+
+
+def _write_calls(app, docname: str, panels: dict[str, dict]) -> None:
+    """The notes and rows of a page's panels as a script (JSON inside a call, so that it loads
+    from file:// too), named by the page."""
     if not panels or app.builder.format != "html":
         return
     script = Path(app.outdir, CALLS_DIR, f"{docname}.js")
     script.parent.mkdir(parents=True, exist_ok=True)
     data = json.dumps(panels, ensure_ascii=False, separators=(",", ":"))
     script.write_text(f"snippetCallsLoaded({data});\n", encoding="utf-8")
-    url = posixpath.relpath(f"{CALLS_DIR}/{docname}.js", posixpath.dirname(docname) or ".")
-    for raw in doctree.findall(nodes.raw):
-        if raw.astext().startswith('<details class="snippet-calls"'):
-            text = raw.astext().replace('<details class="snippet-calls" ',
-                                        f'<details class="snippet-calls" data-calls="{url}" ', 1)
-            raw.replace_self(nodes.raw("", text, format="html"))
 
 
 # --- the runs page ------------------------------------------------------------------------------
