@@ -660,7 +660,7 @@ def page_description(doctree, description_length: int, known_titles=frozenset())
     text = re.sub(rf"(?<=[{CJK_TEXT}]) +(?=[{CJK_TEXT}])", "", text)
     if len(text) > description_length:
         cut = text[:description_length - 1]
-        ends = [m.end() for m in re.finditer(r"[。！？；](?=.)|[.!?;](?= )", cut)]
+        ends = [m.end() for m in re.finditer(r"[。！？](?=.)|[.!?](?= )", cut)]
         if ends and ends[-1] > description_length // 2:
             text = cut[:ends[-1]]
         elif re.search(f"[{CJK}]", cut[-20:]):
