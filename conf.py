@@ -6,12 +6,20 @@ The Makefile builds each edition from its own folder with its own language:
 Whatever depends on the language is decided in docs/_ext/editions.py, after ``-D`` is applied.
 """
 
+import contextlib
+import io
 import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+
+# sphinxext-opengraph prints "matplotlib is not installed, social cards will not be generated"
+# when it is imported; the site makes no social cards (ogp_social_cards below), so that line is
+# noise in every build's log.
+with contextlib.redirect_stdout(io.StringIO()):
+    import sphinxext.opengraph  # noqa: F401
 
 # -- Project ------------------------------------------------------------------------------------
 project = "Linux IPC in Python"

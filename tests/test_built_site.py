@@ -110,3 +110,39 @@ def test_pages_carry_link_preview_metadata_and_the_edition_title(edition):
         text = html(edition, page)
         assert '<meta property="og:title"' in text and '<meta name="description"' in text, page
         assert re.search(rf"<title>[^<]*{re.escape(title)}</title>", text), page
+
+
+MAX_PAGE_BYTES = 200 * 1024  # uncompressed: a phone on a slow network gets the page at once
+
+
+@pytest.mark.parametrize("edition", ["en", "zh"])
+def test_no_page_weighs_more_than_200_kb(edition):
+    heavy = {p.relative_to(HTML).as_posix(): p.stat().st_size
+             for p in (HTML / edition).rglob("*.html")
+             if "_static" not in p.parts and p.stat().st_size > MAX_PAGE_BYTES}
+    assert heavy == {}
+
+
+@pytest.mark.parametrize("edition", ["en", "zh"])
+def test_every_calls_panel_has_its_rows_in_the_pages_calls_script(edition):
+    """The Calls made panels carry their heading; their note and rows are in the page's
+    _calls/<page>.js, loaded when a panel opens: every call of the published run is there."""
+    published = json.loads((BUILD / "reports" / f"published-{edition}.json").read_text())
+    panels = 0
+    for page in page_names():
+        text = html(edition, page)
+        found = re.findall(r'<details class="snippet-calls" [^>]*data-calls="([^"]+)" '
+                           r'data-snippet="([^"]+)">', text)
+        assert text.count('<details class="snippet-calls"') == len(found), page
+        for url, name in found:
+            script = (HTML / edition / page).parent / url
+            data = script.read_text(encoding="utf-8")
+            assert data.startswith("snippetCallsLoaded(") and data.endswith(");\n")
+            panel = json.loads(data[len("snippetCallsLoaded("):-3])[name]
+            calls = published[name]["run"]["calls"]
+            shown = [[c["process"], c["pid"], c["call"], c.get("made_in") or "", c["syscalls"]]
+                     for c in calls][:len(panel["rows"])]
+            assert panel["rows"] == shown and panel["note"], (page, name)
+            assert len(calls) <= len(panel["rows"]) or panel["more"], (page, name)
+            panels += 1
+    assert panels > 50

@@ -125,6 +125,10 @@ def test_search_and_index_pages_are_not_indexed_nor_canonical():
         assert head.find("meta", attrs={"name": "description"})["content"]
         assert head.find("link", rel="canonical") is None
         assert soup(HTML / edition.folder / "search.html").find("h1")
+        head = head_of(HTML / edition.folder / "genindex.html")
+        assert [m["content"] for m in head.find_all("meta", attrs={"name": "robots"})] == [
+            "noindex"]
+        assert head.find("link", rel="canonical") is None
 
 
 def test_root_page_offers_both_editions_and_marks_the_chinese_heading(root_url):
@@ -163,12 +167,19 @@ ALLOWED = {"English", "Sphinx", "Furo", "JavaScript", "Python", "Linux", "IPC", 
 
 
 CHINESE = r"\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef"
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
+FULL_WIDTH_PUNCTUATION = r"\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+# A space next to full-width punctuation ("传给其他进程： fork(2)"), or inside curly quotes.
+PUNCTUATION_SPACE = re.compile(
+    rf".{{0,6}}(?:[{FULL_WIDTH_PUNCTUATION}\u201c][^\S\n]|[^\S\n][{FULL_WIDTH_PUNCTUATION}\u201d])"
+    rf".{{0,6}}")
 
 
 @functools.cache
-def zh_page(path: Path) -> tuple[list[str], list[str]]:
-    """A zh page, parsed once for both tests below: the English words in its chrome, and the
-    places in its text where a space separates two Chinese characters."""
+def zh_page(path: Path) -> tuple[list[str], list[str], list[str]]:
+    """A zh page, parsed once for the tests below: the English words in its chrome, the places
+    in its text where a space separates two Chinese characters, and those where a space stands
+    next to full-width punctuation or inside curly quotes (in its chrome too)."""
     page = soup(path)
     for tag in page(["script", "style", "pre", "head"]):
         tag.decompose()
@@ -179,7 +190,8 @@ def zh_page(path: Path) -> tuple[list[str], list[str]]:
         for block in page.find_all(["p", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "td", "th",
                                     "figcaption", "caption"]):
             spaces += re.findall(rf".{{0,6}}[{CHINESE}]\s+[{CHINESE}].{{0,6}}", block.get_text())
-    return chrome_words(page, path), spaces
+    text = re.sub(r"[^\S\n]*\n\s*", "\n", page.body.get_text())  # a line break is markup
+    return chrome_words(page, path), spaces, PUNCTUATION_SPACE.findall(text)
 
 
 def chrome_words(page: BeautifulSoup, path: Path) -> list[str]:
@@ -217,6 +229,103 @@ def test_no_space_between_two_chinese_characters_in_zh_text():
         if hits := zh_page(path)[1]:
             found[path.relative_to(HTML).as_posix()] = hits
     assert found == {}
+
+
+@pytest.mark.xdist_group("zh-pages")
+def test_no_space_next_to_full_width_punctuation_nor_inside_curly_quotes_in_zh_text():
+    found = {}
+    for path in built_pages("zh"):
+        if hits := zh_page(path)[2]:
+            found[path.relative_to(HTML).as_posix()] = hits
+    assert found == {}
+
+
+def test_zh_descriptions_are_chinese_sentences():
+    """description and og:description: the page's first paragraphs, with no space between
+    Chinese characters nor next to full-width punctuation, and no debris of a table or a title
+    ("各自能做什么:,,,,,,,")."""
+    wrong = {}
+    for path in built_pages("zh"):
+        head = head_of(path)
+        found = [m["content"] for m in head.find_all("meta", attrs={"name": "description"})]
+        found += [m["content"] for m in head.find_all("meta", property="og:description")]
+        if path.name in ("search.html", "genindex.html") or not found:
+            continue
+        assert len(set(found)) == 1, path
+        text = found[0]
+        bad = re.findall(rf"[{HAN}]\s+[{HAN}]|[{HAN}][:,;]|,,|:,|\s[，。：；、]", text)
+        bad += PUNCTUATION_SPACE.findall(text)
+        if bad or len(text) < 20:
+            wrong[path.name] = (bad, text)
+    assert wrong == {}
+
+
+def test_zh_footer_says_the_year_and_the_date_as_chinese_writes_them():
+    footer = soup(HTML / "zh" / "index.html").select_one(".bottom-of-page")
+    copyright_line = " ".join(footer.select_one(".copyright").get_text().split())
+    assert re.fullmatch(r"版权所有 © \d{4}《Linux 进程间通信（Python 版）》作者", copyright_line)
+    updated = " ".join(footer.select_one(".last-updated").get_text().split())
+    assert re.fullmatch(r"最后更新于 \d{4}年[1-9]\d?月[1-9]\d?日", updated), updated
+
+
+def test_zh_copy_button_says_copied_with_full_width_punctuation():
+    script = (HTML / "zh" / "_static" / "copybutton.js").read_text(encoding="utf-8")
+    assert "'复制成功！'" in script and "复制成功!" not in script
+
+
+def test_zh_runs_table_and_run_lines_are_in_chinese():
+    runs = soup(HTML / "zh" / "snippet-runs.html").select("table.snippet-runs tbody tr")
+    statuses = {row.find_all("td")[2].get_text().strip() for row in runs}
+    assert runs and statuses == {"成功"}, statuses
+    lines = [str(p) for p in soup(HTML / "zh" / "pipes.html").select("p.snippet-run")]
+    assert lines and all(line.startswith('<p class="snippet-run">自己运行：<code')
+                         for line in lines)
+
+
+def test_zh_general_index_is_grouped_and_sorted_by_pinyin():
+    from pypinyin import lazy_pinyin
+
+    page = soup(HTML / "zh" / "genindex.html")
+    groups = [h2.get_text() for h2 in page.select("article h2")]
+    assert groups == sorted(groups) and all(re.fullmatch("[A-Z]", g) for g in groups), groups
+    for h2 in page.select("article h2"):
+        table = h2.find_next_sibling("table")
+        words = [a.get_text().strip() for a in table.select("td > ul > li > a:first-child")]
+        keys = [" ".join(p.strip() for p in lazy_pinyin(w)).lower() for w in words]
+        assert keys == sorted(keys), (h2.get_text(), words)
+        assert all(k[:1].upper() == h2.get_text() for k in keys), (h2.get_text(), words)
+
+
+def test_zh_glossary_anchors_are_the_english_terms_and_old_ones_still_arrive():
+    """A zh glossary term's anchor is its English term's, as in the English edition (半双工 ->
+    #term-half-duplex): none is numbered by Sphinx. The anchors of the glossary before that
+    (docs/_locale/zh_CN/glossary-ids.json) are still on the terms they named."""
+    import json
+
+    zh, en = soup(HTML / "zh" / "glossary.html"), soup(HTML / "en" / "glossary.html")
+    zh_terms = zh.select("dl.glossary > dt")
+    ids = {dt["id"]: dt for dt in zh_terms}
+    assert zh_terms and not [i for i in ids if re.fullmatch(r"term-\d+", i)]
+    en_ids = {dt["id"] for dt in en.select("dl.glossary > dt")}
+    chinese = [dt["id"] for dt in zh_terms if re.search(f"[{HAN}]", dt.get_text())]
+    firsts = [i for i in chinese if not re.search(r"-\d+$", i)]
+    assert len(set(firsts) & en_ids) > 0.8 * len(firsts), sorted(set(firsts) - en_ids)
+    legacy = json.loads((DOCS / "_locale" / "zh_CN" / "glossary-ids.json").read_text("utf-8"))
+    every_id = {tag["id"]: tag.find_parent("dt") or tag for tag in zh.select("[id]")}
+    moved = {old: term for old, term in legacy.items()
+             if any(dt.get_text().replace("¶", "").strip() == term for dt in zh_terms)}
+    assert moved and all(old in every_id for old in moved), sorted(set(moved) - set(every_id))
+    for old, term in moved.items():
+        assert every_id[old].get_text().replace("¶", "").strip() == term, old
+
+
+def test_links_to_the_glossary_name_an_anchor_it_has():
+    for edition in EDITIONS:
+        glossary = soup(HTML / edition.folder / "glossary.html")
+        anchors = {tag["id"] for tag in glossary.select("[id]")}
+        for path in built_pages(edition.folder):
+            for a in soup(path).select('a[href*="glossary.html#"]'):
+                assert a["href"].split("#", 1)[1] in anchors, (path.name, a["href"])
 
 
 def test_theme_catalog_is_extracted_from_the_templates_and_translated():
@@ -263,3 +372,42 @@ def test_every_py_link_on_the_pages_names_a_documented_object():
             used.add(text.rpartition("<")[2].rstrip(">") if text.endswith(">") else text)
     missing = sorted(name for name in used if pydoc_links.target(name) is None)
     assert missing == [], "not in the Python documentation (make pyinventory?)"
+
+
+@pytest.mark.parametrize("folder, docs", [("en", "https://docs.python.org/3/"),
+                                          ("zh", "https://docs.python.org/zh-cn/3/")])
+def test_py_links_go_to_the_python_docs_in_the_editions_language(folder, docs):
+    links = [a["href"] for a in soup(HTML / folder / "pipes.html").select("a.pydoc")]
+    assert links and all(link.startswith(docs) for link in links)
+
+
+# --- the pages' weight and the build's log --------------------------------------------------------
+
+def test_highlighting_drops_only_the_spans_its_style_draws_in_the_code_colour():
+    """The pages' code keeps no span for names, punctuation and spaces (docs/_ext/editions.py,
+    PLAIN_TOKEN): right only while the highlighting style gives those tokens the colour of the
+    code itself, in light and dark."""
+    css = (HTML / "en" / "_static" / "pygments.css").read_text(encoding="utf-8")
+
+    def colour(prefix: str, selector: str) -> set[str]:
+        rule = rf"{re.escape(prefix)}\.highlight{re.escape(selector)} \{{[^}}]*?color: (#\w+)"
+        return set(re.findall(rule, css))
+
+    for prefix in ("", 'body[data-theme="dark"] '):
+        base = colour(prefix, "")
+        assert base
+        for token in (" .n", " .p"):
+            assert colour(prefix, token) <= base, (prefix, token)
+    for folder in ("en", "zh"):
+        assert '<span class="n">' not in (HTML / folder / "pipes.html").read_text("utf-8")
+
+
+def test_importing_the_configuration_prints_nothing():
+    """sphinxext-opengraph's "matplotlib is not installed" notice is kept out of the log."""
+    printed = subprocess.run([sys.executable, "-c", "import runpy; runpy.run_path('conf.py')"],
+                             cwd=ROOT, capture_output=True, text=True, check=True)
+    assert printed.stdout == "" and printed.stderr == ""
+
+
+def test_jieba_keeps_its_cache_in_the_build_folder():
+    assert (BUILD / "doctrees" / "zh" / "jieba.cache").is_file()

@@ -7,8 +7,14 @@ import re
 import pytest
 
 from conftest import DOCS, ROOT, SNIPPETS, published_runs
+from snippetexec import runner
 
 EDITIONS = ("en", "zh")
+# The longest line of code that fits every code block of a 1280 px screen without wrapping,
+# measured in Chromium: a character of the code's font (13 px) is 7.8 px wide, a block has 708
+# px for its text (90 characters), 689 px in a list (88). tests/test_browser.py checks that
+# every block still has room for them.
+CODE_COLUMNS = 88
 
 
 def page_names(edition: str) -> set[str]:
@@ -82,3 +88,16 @@ def test_the_tools_table_and_the_mechanism_chapters_link_both_ways(edition):
             text = (DOCS / edition / f"{chapter}.md").read_text(encoding="utf-8")
             missing += [f"{chapter}.md -> {s}" for s in sections if f"<{s}>" not in text]
     assert missing == [], "mechanism chapters that do not link forward to the tools on them"
+
+
+def test_snippet_lines_fit_the_code_column_of_a_laptop():
+    """Every line a page shows of a snippet fits the code column at 1280 px (CODE_COLUMNS), so
+    that no line wraps there: a wrapped line of Python reads as wrong indentation."""
+    long = {}
+    for name in snippet_files():
+        code = runner.Snippet.load(name, SNIPPETS).shown_code()
+        if found := [f"{k}: {len(line)}" for k, line in enumerate(code.splitlines(), 1)
+                     if len(line) > CODE_COLUMNS]:
+            long[name] = found
+    count = sum(map(len, long.values()))
+    assert long == {}, f"{count} lines longer than {CODE_COLUMNS} characters (line: length)"

@@ -147,6 +147,8 @@ def configure(app, config) -> None:
     config.project = edition.title
     if config.author and config.author in config.copyright:
         config.copyright = config.copyright.replace(config.author, edition.authors)
+        if re.match(f"[{FULL_WIDTH}]", edition.authors):  # "2026《…》作者", not "2026, 《…"
+            config.copyright = config.copyright.replace(", " + edition.authors, edition.authors)
     config.author = edition.authors
     here = edition_urls(config)[edition.folder]
     config.html_baseurl = here  # canonical links: <base>/<page>.html
@@ -155,9 +157,19 @@ def configure(app, config) -> None:
         import jieba
         from sphinx.search import languages
 
+        # The footer's date as Chinese writes it: 2026年12月7日 (Sphinx's default for zh_CN
+        # gives "2026 年 12 月 07 日").
+        if not config.html_last_updated_fmt:
+            config.html_last_updated_fmt = "%Y年%-m月%-d日"
         _ChineseSearch = _chinese_search()
         languages["zh"] = _ChineseSearch
         jieba.setLogLevel(logging.WARNING)  # it logs its dictionary loading at DEBUG
+        # jieba caches its dictionary in the system's temporary folder by default, a file that
+        # another user of a shared machine may own (PermissionError): the build's own folder.
+        jieba.dt.tmp_dir = str(Path(app.doctreedir))
+        Path(app.doctreedir).mkdir(parents=True, exist_ok=True)
+        _TERM_IDS[str(Path(app.srcdir))] = _glossary_term_ids(Path(app.srcdir, "glossary.md"))
+        _index_in_pinyin_order()
         groups = _glossary_groups(Path(app.srcdir, "glossary.md"))
         _ChineseSearch.word_groups = [sorted({w for w in g if _is_cjk_word(w)}) for g in groups]
         config.html_search_options = {"dict": str(_glossary_words(app, groups))}
@@ -192,6 +204,8 @@ var splitQuery = (query) => query
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Han characters
 CJK_TEXT = CJK + r"\u3000-\u303f\uff00-\uffef"  # and Chinese punctuation, full-width forms
+# Full-width punctuation: no space on either side of it in Chinese text ("传给其他进程：fork(2)").
+FULL_WIDTH = r"\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
 
 
 def _is_cjk_word(word: str) -> bool:
@@ -241,12 +255,18 @@ def _cjk_spacing_transform():
     from sphinx.transforms.post_transforms import SphinxPostTransform
 
     skip = (nodes.FixedTextElement, nodes.literal, nodes.raw, nodes.comment, nodes.math)
-    cjk_before = re.compile(f"[{CJK_TEXT}]$")
-    cjk_after = re.compile(f"^[{CJK_TEXT}]")
+    # Curly double quotes are Chinese punctuation in Chinese text: no space inside them, nor
+    # between them and a Chinese character.
+    cjk_before = re.compile(f"[{CJK_TEXT}\u201c\u201d]$")
+    cjk_after = re.compile(f"^[{CJK_TEXT}\u201c\u201d]")
+    punct_before = re.compile(f"[{FULL_WIDTH}\u201c]$")
+    punct_after = re.compile(f"^[{FULL_WIDTH}\u201d]")
 
     class CJKSpacing(SphinxPostTransform):
         """Drop whitespace whose neighbours on both sides (across inline markup such as term
-        links) are Chinese: a line break in the source or a space written around a link."""
+        links) are Chinese: a line break in the source or a space written around a link; and
+        whitespace next to full-width punctuation or inside curly quotes, whatever is on its
+        other side ("进程： fork(2)", "“ 管道 ”")."""
 
         default_priority = 900
 
@@ -265,7 +285,9 @@ def _cjk_spacing_transform():
             drop = [False] * len(text)
             for match in re.finditer(r"\s+", text):
                 start, end = match.span()
-                if cjk_before.search(text[:start]) and cjk_after.match(text[end:]):
+                before, after = text[max(0, start - 1):start], text[end:end + 1]
+                if (cjk_before.search(before) and cjk_after.match(after)
+                        or punct_before.search(before) or punct_after.match(after)):
                     drop[start:end] = [True] * (end - start)
             at = 0
             for node, piece in pieces:
@@ -317,6 +339,11 @@ def _row_header_transform():
 
 # --- page context: the other edition, alternates, the theme's words -------------------------------
 
+NOINDEX = '\n    <meta name="robots" content="noindex">'
+# Pygments' Name, Punctuation and Text.Whitespace tokens: no colour of their own in the theme's
+# styles (.highlight .n/.p/.w are the colour of .highlight itself, light and dark).
+PLAIN_TOKEN = re.compile(r'<span class="[npw]">([^<]*)</span>')
+
 def page_context(app, pagename, templatename, context, doctree) -> None:
     here = edition_of(app.config)
     urls = page_urls(app.config, pagename)
@@ -330,10 +357,16 @@ def page_context(app, pagename, templatename, context, doctree) -> None:
                                         "name": other.name, "lang": other.hreflang}
     if pagename in ("search", "genindex"):
         context["pageurl"] = None  # not pages to index or to name as canonical
+    if pagename == "genindex":  # the search page's template says it itself
+        context["metatags"] = context.get("metatags", "") + NOINDEX
     if "body" in context:
         # A glossary entry's term, its other wording and its definition read apart in search
         # result summaries (which take the text of the page).
-        context["body"] = re.sub(r"</dt><d([td])", r"</dt>\n<d\1", context["body"])
+        body = re.sub(r"</dt><d([td])", r"</dt>\n<d\1", context["body"])
+        # Highlighted code without the spans of names, punctuation and spaces: the highlighting
+        # style draws them in the code's own colour (light and dark), and they were a third of
+        # the longest pages' weight.
+        context["body"] = PLAIN_TOKEN.sub(r"\1", body)
     tree = context.get("furo_navigation_tree")
     if tree:
         from sphinx.locale import _
@@ -361,8 +394,12 @@ var Scorer = {
     if (docname === teacher) return score + 1000;
     // The glossary defines every term in a line: it comes after the pages that use the word.
     if (docname === "glossary") return Math.min(score, %(glossary_cap)s);
-    return score;
+    // A one-word query's tie goes to the page whose prose uses the word most (Sphinx's own
+    // order is by title); less than any of Sphinx's weights, so that only a tie changes.
+    return Scorer.ties[query] === docname ? score + 0.5 : score;
   },
+  // A word (not a glossary term) used on several pages -> the page whose prose uses it most.
+  ties: %(ties)s,
 };
 """
 
@@ -450,6 +487,21 @@ def _prose(tree) -> str:
     return tree.astext()
 
 
+def _own_prose(tree) -> str:
+    """The page's prose without the labels of its links to other sections and pages (a
+    ``{ref}`sockets-socketpair``` in another chapter is not that chapter using the word)."""
+    from docutils import nodes
+    from sphinx import addnodes
+
+    tree = tree.deepcopy()
+    for node in list(tree.findall(nodes.FixedTextElement)):
+        node.parent.remove(node)
+    for node in list(tree.findall(addnodes.pending_xref)):
+        if node.get("reftype") in ("ref", "doc", "numref"):
+            node.parent.remove(node)
+    return tree.astext()
+
+
 def _same_word(title: str, word: str) -> bool:
     """A page titled "Signals" teaches "signal"; one titled 管道 teaches 管道."""
     title = re.sub(r"[（(].*", "", title).strip()
@@ -470,6 +522,39 @@ def _count(text: str, word: str, every_word: set[str]) -> int:
     return len(re.findall(rf"(?<!\w){stem}(?!\w)", text))
 
 
+def tie_breakers(env) -> dict[str, str]:
+    """Every Latin word (lower case, 3 letters or more) that several pages contain -> the page
+    whose prose (not its code nor output, nor its links' labels) uses it most, a section title
+    or label counting ten, when one page does: ``EAGAIN`` -> pipes, ``socketpair`` -> sockets.
+    The search gives such a page the tie it would otherwise lose to an earlier title."""
+    pages = sorted(d for d in env.found_docs if d not in ("glossary", "snippet-runs"))
+    word = re.compile(r"(?<!\w)[a-z_][a-z0-9_]{2,}(?!\w)")
+    prose: dict[str, collections.Counter] = {}
+    anywhere: collections.Counter = collections.Counter()
+    from docutils import nodes
+
+    # A section's title or its label naming the word counts ten uses: sockets.md's section
+    # labelled sockets-socketpair teaches socketpair more than tools.md's one mention.
+    labels = collections.defaultdict(list)
+    for label, (docname, _id, _title) in env.domaindata["std"]["labels"].items():
+        labels[docname].append(label)
+    for docname in pages:
+        tree = env.get_doctree(docname)
+        prose[docname] = collections.Counter(word.findall(_own_prose(tree).lower()))
+        named = " ".join([*(t.astext() for t in tree.findall(nodes.title)), *labels[docname]])
+        for found in word.findall(named.lower()):
+            prose[docname][found] += 10
+        anywhere.update(set(word.findall(tree.astext().lower())))
+    ties = {}
+    for found, pages_with_it in anywhere.items():
+        if pages_with_it < 2:
+            continue
+        counts = sorted(((prose[d][found], d) for d in pages if prose[d][found]), reverse=True)
+        if counts and (len(counts) == 1 or counts[0][0] > counts[1][0]):
+            ties[found] = counts[0][1]
+    return ties
+
+
 def install_scorer(app, env):
     """Once the pages are read, before the search page's scripts are written: the scorer,
     with this edition's term map (Sphinx reads ``html_search_scorer`` when it starts writing)."""
@@ -477,6 +562,8 @@ def install_scorer(app, env):
     scorer = Path(app.doctreedir) / "search-scorer.js"
     scorer.write_text(SCORER % {"teaches": json.dumps(teaches, ensure_ascii=False,
                                                       sort_keys=True),
+                                "ties": json.dumps(tie_breakers(env), sort_keys=True,
+                                                   separators=(",", ":")),
                                 "glossary_cap": 4}, encoding="utf-8")
     app.config.html_search_scorer = str(scorer)
     return []
@@ -544,6 +631,179 @@ FAVICON_DATA_URL = ("data:image/svg+xml," + quote(re.sub(r"\s+", " ", FAVICON.re
                                                    safe="/=:',;")) if FAVICON.is_file() else ""
 
 
+# --- link previews: the description of a page ----------------------------------------------------
+
+def page_description(doctree, description_length: int, known_titles=frozenset()) -> str:
+    """The ``description`` and ``og:description`` of a page: its first paragraphs as a reader
+    reads them, cut at a sentence when one ends past half the length. (sphinxext-opengraph's
+    own walks every node: it put a space between a Chinese word and the link beside it, and
+    turned the first table into ",,,,".) Tables, admonitions, code and the snippets' "Run it
+    yourself" lines are left out. Returned HTML-escaped, as the extension writes it as is."""
+    import html
+
+    from docutils import nodes
+
+    left_out = (nodes.table, nodes.Admonition, nodes.footnote, nodes.citation, nodes.topic,
+                nodes.sidebar, nodes.system_message, nodes.field_list, nodes.definition_list)
+    text = ""
+    for paragraph in doctree.findall(nodes.paragraph):
+        if "snippet-run" in paragraph["classes"] or any(
+                isinstance(a, left_out) for a in _ancestors(paragraph)):
+            continue
+        piece = re.sub(r"\s+", " ", paragraph.astext()).strip()
+        if not piece:
+            continue
+        glue = "" if not text or re.search(f"[{CJK_TEXT}]$", text) else " "
+        text += glue + piece
+        if len(text) >= description_length:
+            break
+    text = re.sub(rf"(?<=[{CJK_TEXT}]) +(?=[{CJK_TEXT}])", "", text)
+    if len(text) > description_length:
+        cut = text[:description_length - 1]
+        ends = [m.end() for m in re.finditer(r"[。！？](?=.)|[.!?](?= )", cut)]
+        if ends and ends[-1] > description_length // 2:
+            text = cut[:ends[-1]]
+        elif re.search(f"[{CJK}]", cut[-20:]):
+            text = cut[:-1] + "……"
+        else:
+            text = cut.rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return html.escape(text, quote=True)
+
+
+def _ancestors(node):
+    node = node.parent
+    while node is not None:
+        yield node
+        node = node.parent
+
+
+# --- the glossary's anchors: stable, whatever the terms around them -------------------------------
+
+_TERM_IDS: dict[str, dict[str, list[str]]] = {}  # source folder -> term -> [its id, older ids]
+LEGACY_TERM_IDS = Path(__file__).resolve().parents[1] / "_locale" / "zh_CN" / "glossary-ids.json"
+
+
+def _glossary_term_ids(glossary: Path) -> dict[str, list[str]]:
+    """Each Chinese wording of a glossary entry -> its anchor, made from the entry's English
+    wording: 半双工 -> ``term-half-duplex``, the anchor of the same term in the English edition
+    (Sphinx numbers the terms it cannot spell, ``term-34``, and the numbers shift when a term is
+    added). A second Chinese wording gets ``-2``, the English wording itself ``-en``. The anchors
+    the glossary had before (docs/_locale/zh_CN/glossary-ids.json) stay, as second anchors, on
+    the term they named, so old links still arrive."""
+    from sphinx.util.nodes import _make_id
+
+    if not glossary.is_file():
+        return {}
+    legacy: dict[str, list[str]] = collections.defaultdict(list)
+    if LEGACY_TERM_IDS.is_file():
+        for old_id, term in json.loads(LEGACY_TERM_IDS.read_text(encoding="utf-8")).items():
+            legacy[term].append(old_id)
+    entries, current = [], []
+    lines = glossary.read_text(encoding="utf-8").split("```{glossary}", 1)[-1].splitlines()
+    for line in lines:
+        if line.startswith("```"):
+            break
+        if line.strip() and not line[0].isspace() and not line.startswith(":"):
+            current.append(line.strip())
+        elif current:
+            entries.append(current)
+            current = []
+    ids: dict[str, list[str]] = {}
+    for terms in entries:
+        english = [t for t in terms if t.isascii()]
+        chinese = [t for t in terms if not t.isascii()]
+        if not english or not chinese:
+            continue
+        slug = _make_id(f"term-{english[-1]}")
+        for k, term in enumerate(chinese, 1):
+            ids[term] = [slug if k == 1 else f"{slug}-{k}"]
+        for term in english:
+            ids[term] = [_make_id(f"term-{term}") + "-en"]
+    new = {i for found in ids.values() for i in found}
+    for term, found in ids.items():
+        before = legacy.get(term, []) + ([found[0].removesuffix("-en")] if term.isascii() else [])
+        found += [old for old in before if old not in new]
+    return ids
+
+
+def _stable_glossary_ids() -> None:
+    """Glossary terms take the anchors _glossary_term_ids gives them (the zh edition)."""
+    from sphinx.domains import std
+
+    if getattr(std, "_stable_term_ids", False):
+        return
+    make = std.make_glossary_term
+
+    def make_glossary_term(env, textnodes, index_key, source, lineno, node_id, document):
+        textnodes = list(textnodes)
+        wanted = _TERM_IDS.get(str(Path(env.srcdir)), {}).get(
+            "".join(n.astext() for n in textnodes).strip())
+        if node_id or not wanted or wanted[0] in document.ids:
+            return make(env, textnodes, index_key, source, lineno, node_id, document)
+        term = make(env, textnodes, index_key, source, lineno, wanted[0], document)
+        term["ids"].extend(i for i in wanted[1:] if i not in document.ids)
+        document.note_explicit_target(term)
+        return term
+
+    std.make_glossary_term = make_glossary_term
+    std._stable_term_ids = True
+
+
+# --- the general index in pinyin order ------------------------------------------------------------
+
+def _pinyin(text: str) -> str:
+    """``text`` as toneless pinyin, syllable by syllable ("管道" -> "guan dao"); Latin kept."""
+    from pypinyin import lazy_pinyin
+
+    return " ".join(part.strip() for part in lazy_pinyin(text)).lower()
+
+
+def _index_in_pinyin_order() -> None:
+    """The zh general index sorts and groups Chinese entries by their pinyin (管道 under G,
+    beside the Latin words starting with G; "fork 服务器" as "fork fu wu qi"), not by code
+    point (a heading per character)."""
+    from sphinx.environment.adapters import indexentries
+
+    if getattr(indexentries, "_in_pinyin", False):
+        return
+    sort_key, group_of = indexentries._key_func_1, indexentries._group_by_func
+
+    def key_func_1(entry):
+        key, (_targets, _sub_items, category_key) = entry
+        key = category_key or key
+        if not re.search(f"[{CJK}]", key):
+            return sort_key(entry)
+        return (1, _pinyin(key)), entry[0]
+
+    def group_by_func(entry):
+        key, (_targets, _sub_items, category_key) = entry
+        if category_key is None and re.match(f"[{CJK}]", key):
+            return _pinyin(key)[:1].upper()
+        return group_of(entry)
+
+    indexentries._key_func_1, indexentries._group_by_func = key_func_1, group_by_func
+    indexentries._in_pinyin = True
+
+
+# --- the copy button's words ----------------------------------------------------------------------
+
+COPYBUTTON_WORDS = {"zh": {"'复制成功!'": "'复制成功！'"}}  # full-width in Chinese text
+
+
+def fix_copybutton_words(app, exception) -> None:
+    """sphinx-copybutton's messages are fixed in its script: its Chinese "copied" ends with a
+    half-width "!". The edition's copy of the script gets the full-width one."""
+    if exception is not None or app.builder.format != "html":
+        return
+    words = COPYBUTTON_WORDS.get(edition_of(app.config).folder, {})
+    script = Path(app.outdir, "_static", "copybutton.js")
+    if words and script.is_file():
+        text = script.read_text(encoding="utf-8")
+        for old, new in words.items():
+            text = text.replace(old, new)
+        script.write_text(text, encoding="utf-8")
+
+
 # --- search: an incremental build keeps the whole index -------------------------------------------
 
 def _keep_search_index_whole() -> None:
@@ -589,12 +849,17 @@ def _keep_search_index_whole() -> None:
 
 
 def setup(app):
+    import sphinxext.opengraph
+
     _keep_search_index_whole()
+    _stable_glossary_ids()
+    sphinxext.opengraph.get_description = page_description
     app.add_config_value("site_url", "http://localhost:8000/", "html", types=frozenset({str}))
     app.connect("config-inited", configure)
     app.connect("html-page-context", page_context, priority=600)  # after furo's
     app.connect("env-updated", install_scorer)
     app.connect("build-finished", write_sitemap)
+    app.connect("build-finished", fix_copybutton_words)
     app.add_post_transform(_cjk_spacing_transform())
     app.add_transform(_row_header_transform())
     return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,6 +1,7 @@
 """The ``py`` role: link a standard-library name to its entry in the Python documentation.
 
-``{py}`os.pipe``` becomes a link to https://docs.python.org/3/library/os.html#os.pipe.
+``{py}`os.pipe``` becomes a link to https://docs.python.org/3/library/os.html#os.pipe (in the zh
+edition, to the same page of the Chinese translation, https://docs.python.org/zh-cn/3/...).
 
 Where the link goes comes from the Python documentation's own inventory (its objects.inv), kept
 in the repository as ``python-inventory.txt`` (name, then the page and anchor, one per line) so
@@ -25,6 +26,9 @@ from sphinx.util import logging
 
 DOCS = "https://docs.python.org/3/"
 BASE = DOCS + "library/"
+# The Python documentation in the language of an edition, where it has one (the same pages and
+# anchors under another folder): the zh edition links to the Chinese translation.
+TRANSLATED = {"zh": "https://docs.python.org/zh-cn/3/"}
 INVENTORY = Path(__file__).with_name("python-inventory.txt")
 logger = logging.getLogger(__name__)
 
@@ -79,6 +83,9 @@ def py_role(name, rawtext, text, lineno, inliner, options=None, content=None):
         text, shown = name_in_brackets[:-1], shown
     url = target(text)
     literal = nodes.literal(shown, shown)
+    language = (inliner.document.settings.env.config.language or "en").split("_")[0]
+    if url is not None and language in TRANSLATED:
+        url = TRANSLATED[language] + url.removeprefix(DOCS)
     if url is None:
         where = "the Python documentation's inventory" if inventory() is not None \
             else "the standard library"

@@ -21,12 +21,31 @@
       });
     });
   });
-  // A diagram that scrolls sideways on a phone can be scrolled with the keyboard too.
-  document.querySelectorAll('article p > img[src$=".svg"]').forEach(function (img) {
-    var box = img.parentElement;
-    box.setAttribute("tabindex", "0");
-    box.setAttribute("role", "region");
-    box.setAttribute("aria-label", img.getAttribute("alt") || "");
+  // Code and output: each line in a box of its own, which knows its indentation, so that a
+  // line that wraps on a narrow screen goes on under its own indentation (site.css). The text
+  // stays as it was (each box is followed by its newline): copying gives the same code.
+  document.querySelectorAll("div.snippet-code pre, div.snippet-output pre").forEach(function (pre) {
+    var lines = [document.createElement("span")];
+    Array.prototype.slice.call(pre.childNodes).forEach(function (node) {
+      var parts = node.textContent.split("\n");
+      parts.forEach(function (part, i) {
+        if (i > 0) lines.push(document.createElement("span"));
+        if (!part) return;
+        var piece = node.nodeType === Node.TEXT_NODE ? document.createTextNode(part)
+          : node.cloneNode(false);
+        if (piece.nodeType !== Node.TEXT_NODE) piece.textContent = part;
+        lines[lines.length - 1].appendChild(piece);
+      });
+    });
+    if (lines.length > 1 && !lines[lines.length - 1].hasChildNodes()) lines.pop();
+    pre.textContent = "";
+    lines.forEach(function (line) {
+      line.className = "line";
+      var indent = /^ */.exec(line.textContent)[0].length;
+      if (indent) line.style.setProperty("--indent", indent + "ch");
+      pre.appendChild(line);
+      pre.appendChild(document.createTextNode("\n"));
+    });
   });
 })();
 

@@ -24,9 +24,11 @@ import hashlib
 import html
 import json
 import os
+import posixpath
 import signal
 import threading
 import time
+import unicodedata
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -103,7 +105,10 @@ class ExecSnippet(ExecCode):
         shown = f"python3 snippets/{snippet.name}"
         here = Path(self.env.doc2path(self.env.docname)).parent
         line = nodes.paragraph(classes=["snippet-run"])
-        line += nodes.Text(_("Run it yourself:") + " ")
+        label = _("Run it yourself:")
+        # No space after a full-width colon (自己运行：python3 ...).
+        line += nodes.Text(label if unicodedata.east_asian_width(label[-1]) in "FW"
+                           else label + " ")
         line += nodes.literal(shown, shown)
         line += nodes.Text(" · ")
         line += addnodes.download_reference(
@@ -211,6 +216,7 @@ class SnippetCollector(EnvironmentCollector):
 
     # --- 4. rendering -------------------------------------------------------------------------
     def render(self, app, doctree: nodes.document, docname: str) -> None:
+        panels: dict[str, dict] = {}
         for node in list(doctree.findall(snippet_output)):
             run = self._run_for(app, node)
             if node["hidden"]:
@@ -222,7 +228,8 @@ class SnippetCollector(EnvironmentCollector):
                                         classes=["snippet-output"])
             block["snippet"] = node["snippet"]
             block.source, block.line = node.source, node.line
-            node.replace_self([block, *_calls_panel(run, node["snippet"])])
+            node.replace_self([block, *_calls_panel(run, node["snippet"], panels,
+                                                    _calls_url(docname))])
         for node in list(doctree.findall(snippet_value)):
             run = self._run_for(app, node)
             found = [runner.printable(line[len(node["prefix"]):].strip())
@@ -237,6 +244,7 @@ class SnippetCollector(EnvironmentCollector):
             node.replace_self(nodes.inline(found[0], found[0], classes=["snippet-value"]))
         for placeholder in list(doctree.findall(snippet_runs)):
             placeholder.replace_self(_runs_table(app, docname, self.results))
+        _write_calls(app, docname, panels)
 
     def _run_for(self, app, node) -> runner.Run:
         if not app.config.snippet_execute:
@@ -481,8 +489,13 @@ def _run_in(pool, wanted: dict[str, runner.Snippet], results: Results, total: in
 
 # --- the "Calls made" panel under an output -------------------------------------------------------
 
-def _calls_panel(run: runner.Run, name: str) -> list[nodes.Node]:
-    """A collapsed list of the calls the run made: the Python call, the system calls beneath."""
+def _calls_panel(run: runner.Run, name: str, panels: dict[str, dict],
+                 url: str) -> list[nodes.Node]:
+    """A collapsed list of the calls the run made: the Python call, the system calls beneath.
+
+    The page carries the panel's heading; its note and rows go to ``panels``, the page's calls
+    script at ``url`` (_write_calls), which the panel loads when it is first opened: written out
+    as HTML they were a third of the longest pages' weight and most of their elements."""
     if not run.calls:
         return []
     if run.calls_from == "strace":
@@ -496,23 +509,37 @@ def _calls_panel(run: runner.Run, name: str) -> list[nodes.Node]:
                }.get(reason, reason)
         note = _("Python calls only ({why}). To see the system calls: "
                  "strace -f python3 snippets/{name}").format(why=why, name=name)
-    items = []
-    for row in run.calls[:calls.MAX_ROWS]:
-        syscalls = "".join(f'<code class="sys">{html.escape(text)}</code>'
-                           for text in row["syscalls"])
-        made_in = (f' <span class="made-in">{html.escape(row["made_in"])}</span>'
-                   if row.get("made_in") else "")
-        items.append(f'<li><span class="proc">[{html.escape(row["process"])} {row["pid"]}]</span> '
-                     f'<code class="py">{html.escape(row["call"])}</code>{made_in}{syscalls}</li>')
+    rows = [[row["process"], row["pid"], row["call"], row.get("made_in") or "", row["syscalls"]]
+            for row in run.calls[:calls.MAX_ROWS]]
+    more = ""
     if len(run.calls) > calls.MAX_ROWS:
         more = _("… and {n} more calls").format(n=len(run.calls) - calls.MAX_ROWS)
-        items.append(f'<li class="more">{html.escape(more)}</li>')
+    panels[name] = {"note": note, "rows": rows, "more": more}
     text = (f'<details class="snippet-calls" data-show-all="{html.escape(_("Show all calls"))}" '
-            f'data-hide-all="{html.escape(_("Hide all calls"))}">'
+            f'data-hide-all="{html.escape(_("Hide all calls"))}" '
+            f'data-calls="{html.escape(url)}" data-snippet="{html.escape(name)}">'
             f'<summary>{html.escape(_("Calls made"))}</summary>'
-            f'<p class="snippet-calls-note">{html.escape(note)}</p>'
-            f'<ol class="snippet-calls-list">{"".join(items)}</ol></details>')
+            f'<ol class="snippet-calls-list"></ol></details>')
     return [nodes.raw("", text, format="html")]
+
+
+CALLS_DIR = "_calls"  # in each edition's output: <page>.js, the rows of the page's panels
+
+
+def _calls_url(docname: str) -> str:
+    """Where a page's calls script is, relative to the page."""
+    return posixpath.relpath(f"{CALLS_DIR}/{docname}.js", posixpath.dirname(docname) or ".")
+
+
+def _write_calls(app, docname: str, panels: dict[str, dict]) -> None:
+    """The notes and rows of a page's panels as a script (JSON inside a call, so that it loads
+    from file:// too), named by the page."""
+    if not panels or app.builder.format != "html":
+        return
+    script = Path(app.outdir, CALLS_DIR, f"{docname}.js")
+    script.parent.mkdir(parents=True, exist_ok=True)
+    data = json.dumps(panels, ensure_ascii=False, separators=(",", ":"))
+    script.write_text(f"snippetCallsLoaded({data});\n", encoding="utf-8")
 
 
 # --- the runs page ------------------------------------------------------------------------------
@@ -602,9 +629,23 @@ def _table(app, docname: str, rows) -> nodes.Node:
             body += _row([f"snippets/{filename}", page_ref, _("not run"), "", ""])
             continue
         when = datetime.datetime.fromtimestamp(run.finished_at, datetime.UTC)
-        body += _row([f"snippets/{filename}", page_ref, run.status, f"{run.duration:.2f}",
+        body += _row([f"snippets/{filename}", page_ref, _status_words(run), f"{run.duration:.2f}",
                       when.strftime("%Y-%m-%d %H:%M")])
     return table
+
+
+def _status_words(run: runner.Run) -> str:
+    """A run's status (runner.Run.status) in the page's language."""
+    status = run.status
+    if status.startswith("exit status "):
+        return _("exit status {n}").format(n=run.returncode)
+    if status.startswith("killed by "):
+        return _("killed by {signal}").format(signal=status.removeprefix("killed by "))
+    if status.startswith("printed more than "):
+        return _("printed more than {size}").format(size=status.removeprefix("printed more than "))
+    return {"ok": _("ok"), "timed out": _("timed out"), "left things behind":
+            _("left things behind"), "stopped: the build was interrupted":
+            _("stopped: the build was interrupted")}.get(status, status)
 
 
 def _row(cells) -> nodes.row:
