@@ -35,9 +35,10 @@ async def main(folder):
         sys.executable, __file__, path, name, stdout=asyncio.subprocess.PIPE)
         for name in names]
     main = threading.main_thread()
-    others = sorted(t.name for t in threading.enumerate() if t is not main)
-    print(f"threads besides the loop's while the children ran: {others} "
-          f"(python {sys.version_info.major}.{sys.version_info.minor})")
+    others = [t.name for t in threading.enumerate() if t is not main]
+    print(f"python: {sys.version_info.major}.{sys.version_info.minor}")
+    print(f"threads besides the loop's while the children ran: {len(others)}")
+    print(f"of them waiting in waitpid(): {sum('waitpid' in n for n in others)}")
     # Wait for all three at once: their pipes and the server share the one loop.
     outputs = await asyncio.wait_for(
         asyncio.gather(*(child.communicate() for child in children)), timeout=30)

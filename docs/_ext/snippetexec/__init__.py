@@ -4,7 +4,7 @@ The path from a page to what the tests check, with the module that does each ste
 
     pages ──▶ records ──▶ runs ─────────────────────────────▶ rendering ──▶ report
     sphinx_ext  sphinx_ext   runner (one run, its limits, cache key)  sphinx_ext   sphinx_ext
-                             ├─ contain      the sandbox (bwrap) or the loud fallback, per-run bounds
+                             ├─ contain      the sandbox (bwrap) or the loud fallback; bounds
                              ├─ sandbox_init pid 1 of a run: starts, reports, removes leftovers
                              ├─ observe      what a run did, recorded as events (and read back)
                              ├─ tracing      a second run under strace, and its logs
