@@ -10,8 +10,13 @@ import threading
 
 libc = ctypes.CDLL(None, use_errno=True)
 # System call numbers, to see in /proc which call the main thread is blocked in.
+GENERIC = {"read": 63, "poll": 73, "nanosleep": 115}  # glibc: ppoll, clock_nanosleep
 NUMBERS = {"x86_64": {"read": 0, "poll": 7, "nanosleep": 230},  # glibc: clock_nanosleep
-           "aarch64": {"read": 63, "poll": 73, "nanosleep": 115}}[platform.machine()]
+           "aarch64": GENERIC, "riscv64": GENERIC}.get(platform.machine())
+if NUMBERS is None:
+    print(f"needs the system call numbers of read, poll and nanosleep, known here for x86_64, "
+          f"aarch64 and riscv64 only, not {platform.machine()}")
+    raise SystemExit(0)
 
 
 class PollFd(ctypes.Structure):
