@@ -39,6 +39,34 @@ def stops(ev, pid):
     return [w.result["stopped"] for w in ev.waits(pid) if "stopped" in w.result]
 
 
+# --- signals/index: the graceful shutdown ------------------------------------------------------
+
+def test_graceful_shutdown_sigterm_sets_a_flag_sigint_raises_and_finally_cleans_up(snippet):
+    out = snippet("signals/graceful_shutdown.py")
+    ev = out.events
+    assert out.line("SIGTERM:") == (
+        "the loop saw the flag and ended; finally: cleanup ran; exit status 0")
+    assert out.line("SIGINT:") == (
+        "KeyboardInterrupt ended the loop; finally: cleanup ran; exit status 0")
+    servers = [e.result for e in ev.calls("subprocess.Popen", pid=ev.main)]
+    assert len(servers) == 2 and all(ev.argv_of(p)[-1] == "serve" for p in servers)
+    for server, name in zip(servers, ("SIGTERM", "SIGINT"), strict=True):
+        # The program installed its handlers itself, then got the signal from the parent...
+        handlers = ev.calls("signal.signal", pid=server)
+        assert [(e.args["signal"], e.args["handler"]) for e in handlers] == [
+            ("SIGTERM", "request_stop"), ("SIGINT", "default_int_handler")]
+        (kill,) = ev.calls("os.kill", pid=ev.main).where(pid=server)
+        assert kill.args["signal"] == name and ev.index(handlers[-1]) < ev.index(kill)
+        # ...and was not killed by it: it ended by itself, after writing how its loop ended
+        # and its cleanup line (the record previews only the first 48 bytes of a read).
+        assert ended(ev, server) == "exited 0"
+        first = next(r for r in ev.reads(pid=ev.main) if ev.index(r) > ev.index(kill))
+        reads = ev.reads(pid=ev.main, obj=first.obj)  # the server's stdout pipe
+        assert "\\nfinally: clean" in "".join(r.data for r in reads)
+        said = out.line(f"{name}:").split("; exit")[0].replace("; ", "\n") + "\n"
+        assert sum(r.result for r in reads) == len(said.encode())
+
+
 # --- signals/index: the table, when signals occur, default actions ---------------------------
 
 def test_the_table_finds_each_default_action_from_a_real_child(snippet):
@@ -891,3 +919,58 @@ def test_sigchld_wakes_the_parent_to_reap_and_reports_stop_and_continue(snippet)
     assert [i["signal"] for i in infos] == ["SIGCHLD"] * 3
     assert {i["pid"] for i in infos} == {watched}
     assert ev.calls("os.waitpid").where(pid=children[5]).failed("ECHILD")
+
+
+# --- the practical additions: pidfds, timeouts, faulthandler ---------------------------------
+
+def test_a_pidfd_signals_its_process_and_refuses_once_it_is_reaped(snippet):
+    out = snippet("signals/signal_by_pidfd.py")
+    ev = out.events
+    assert out.line("pidfd readable once the child ended:") == "True"
+    assert out.line("child: exit status") == "-15"
+    assert out.line("pidfd_send_signal after the reap:") == (
+        "ProcessLookupError, never another process")
+    assert int(out.line("pids are handed out in turn up to pid_max, then again from the "
+                        "bottom: pid_max")) > 0
+    (child,) = [e.result for e in ev.calls("subprocess.Popen", pid=ev.main)]
+    # SIGTERM killed the child, and no kill() named its pid: the pidfd carried the signal.
+    assert ended(ev, child) == "SIGTERM"
+    assert not ev.calls("os.kill", "os.killpg")
+
+
+def test_timeouts_come_from_the_calls_themselves_not_from_sigalrm(snippet):
+    out = snippet("signals/timeouts_without_alarm.py")
+    ev = out.events
+    assert out.line("subprocess.run(timeout=0.5):").startswith(
+        "TimeoutExpired, the child was killed after")
+    assert out.line("selector.select(timeout=0.5):").startswith("select() returned [] after")
+    assert out.line("Event.wait(timeout=0.5), then Queue.get(timeout=0.5):").startswith(
+        "[False, 'queue.Empty'] in a worker thread after")
+    for line in out.lines:  # each wait lasted at least its timeout
+        assert float(re.search(r"after ([\d.]+) s$", line).group(1)) >= 0.5
+    (child,) = [e.result for e in ev.calls("subprocess.Popen", pid=ev.main)]
+    # subprocess killed its child itself when the time was up; no timer, no SIGALRM.
+    assert sent(ev) == [(ev.main, child, "SIGKILL")] and ended(ev, child) == "SIGKILL"
+    assert not ev.calls("signal.alarm", "signal.setitimer", "signal.signal")
+
+
+def test_faulthandler_prints_the_python_stack_on_a_crash_a_signal_and_a_hang(snippet):
+    out = snippet("signals/faulthandler_traceback.py")
+    ev = out.events
+    assert out.line("crash:") == "exit status -11; its stdout: nothing; its stderr:"
+    assert out.line("SIGUSR1:") == (
+        "exit status 0; its stdout: ready; still running after the dump; its stderr:")
+    assert out.line("watchdog:") == "exit status 1; its stdout: nothing; its stderr:"
+    assert "  Fatal Python error: Segmentation fault" in out.lines
+    assert any(line.endswith(" in crash") for line in out.lines)
+    assert any(line.endswith(" in wait_for_input") for line in out.lines)
+    assert any(line.endswith(" in stuck") for line in out.lines)
+    assert any(line.startswith("  Timeout (0:00:00.2") for line in out.lines)
+    crash, dump, watchdog = [e.result for e in ev.calls("subprocess.Popen", pid=ev.main)]
+    # The crash was the CPU's (nobody sent SIGSEGV); the dump came from SIGUSR1 sent by the
+    # parent, and the program lived on; the watchdog ended its program with status 1.
+    assert ended(ev, crash) == "SIGSEGV" and ended(ev, watchdog) == "exited 1"
+    assert sent(ev) == [(ev.main, dump, "SIGUSR1")] and ended(ev, dump) == "exited 0"
+    heard = "".join(r.data for r in ev.reads(pid=ev.main))
+    assert "Fatal Python error: " in heard and "Timeout (0:00:00.2" in heard
+    assert "Current thread 0x" in heard  # the addresses the snippet leaves out of its output
