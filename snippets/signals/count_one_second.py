@@ -24,6 +24,7 @@ for label, out in (("counting only", None), ("printing each number", devnull)):
     real = after.elapsed - before.elapsed
     user = after.user - before.user
     system = after.system - before.system
-    print(f"{label}: {n} numbers; real {real:.2f} s, user {user:.2f} s, sys {system:.2f} s")
+    times = f"real {real:.2f} s, user {user:.2f} s, sys {system:.2f} s"
+    print(f"{label}: {n} numbers; {times}")
 os.close(devnull)
 print(f"counting only / printing each number: {reached[0] / reached[1]:.1f}")

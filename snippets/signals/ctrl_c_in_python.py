@@ -10,7 +10,7 @@ import threading
 def child(mode: str, done_r: int) -> None:
     """Runs on a new pseudo-terminal; waits for the key and says what happened."""
     caught = []
-    if mode == "a handler":  # it only records the signal; the program prints, not the handler
+    if mode == "a handler":  # it only records the signal; the program prints
         signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
     elif mode == "SIG_DFL":
         signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -1,4 +1,4 @@
-"""faulthandler prints the Python traceback on a crash, on a signal, or when a watchdog expires."""
+"""faulthandler prints the Python stack on a crash, on a signal or on a hang."""
 
 import re
 import signal
@@ -35,11 +35,13 @@ def report(name: str, child: subprocess.Popen, stdout: str, stderr: str) -> None
     said = "; ".join(stdout.splitlines()) or "nothing"
     print(f"{name}: exit status {child.returncode}; its stdout: {said}; its stderr:")
     for line in stderr.splitlines():
-        if line.startswith(("Fatal", "Current", "Thread", "Timeout", '  File "<string>"')):
-            print("  " + re.sub(r" 0x[0-9a-f]+( \[.*?\])?", "", line.strip()))  # no address
+        if line.startswith(("Fatal", "Current", "Thread", "Timeout", '  File "<s')):
+            # the thread's address (and name) change from run to run: left out
+            print("  " + re.sub(r" 0x[0-9a-f]+( \[.*?\])?", "", line.strip()))
 
 
-child = subprocess.Popen([sys.executable, "-c", CRASH], stderr=subprocess.PIPE, text=True)
+child = subprocess.Popen([sys.executable, "-c", CRASH], stderr=subprocess.PIPE,
+                         text=True)
 report("crash", child, "", child.communicate(timeout=30)[1])
 
 child = subprocess.Popen([sys.executable, "-c", ON_SIGNAL], stdin=subprocess.PIPE,
@@ -49,5 +51,6 @@ child.send_signal(signal.SIGUSR1)
 stdout, stderr = child.communicate("", timeout=30)  # then end its input
 report("SIGUSR1", child, ready + stdout, stderr)
 
-child = subprocess.Popen([sys.executable, "-c", WATCHDOG], stderr=subprocess.PIPE, text=True)
+child = subprocess.Popen([sys.executable, "-c", WATCHDOG], stderr=subprocess.PIPE,
+                         text=True)
 report("watchdog", child, "", child.communicate(timeout=30)[1])

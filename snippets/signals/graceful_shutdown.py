@@ -1,4 +1,4 @@
-"""Graceful shutdown: SIGTERM sets a flag, Ctrl+C raises KeyboardInterrupt, finally cleans up."""
+"""A graceful shutdown: SIGTERM sets a flag, Ctrl+C raises, finally cleans up."""
 
 import os
 import signal
@@ -18,21 +18,21 @@ def serve():
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started ignored
     try:
-        print("serving", flush=True)  # from here on, a signal ends up in except or finally
+        print("serving", flush=True)  # from here on, a signal ends in except or finally
         while not stopping:
             time.sleep(0.1)  # one unit of work
         print("the loop saw the flag and ended")
     except KeyboardInterrupt:
         print("KeyboardInterrupt ended the loop")
     finally:
-        print("finally: cleanup ran")  # close files, remove temporary files, say goodbye
+        print("finally: cleanup ran")  # close files, remove temporary files...
 
 
 if sys.argv[1:] == ["serve"]:
     serve()
     sys.exit(0)
 
-# The demonstration: start the program above, stop it with SIGTERM, then again with SIGINT.
+# The demonstration: run the program above, stop it with SIGTERM, then with SIGINT.
 for sig in (signal.SIGTERM, signal.SIGINT):
     child = subprocess.Popen([sys.executable, os.path.abspath(__file__), "serve"],
                              stdout=subprocess.PIPE, text=True)

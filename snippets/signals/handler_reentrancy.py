@@ -8,8 +8,8 @@ import threading
 # write()'s system call number, to see in /proc that the main thread sleeps in it.
 WRITE = {"x86_64": 1, "aarch64": 64, "riscv64": 64}.get(platform.machine())
 if WRITE is None:
-    print(f"needs write()'s system call number, known here for x86_64, aarch64 and riscv64 "
-          f"only, not {platform.machine()}")
+    print(f"needs write()'s system call number, known here for x86_64, aarch64 "
+          f"and riscv64 only, not {platform.machine()}")
     raise SystemExit(0)
 
 
@@ -68,5 +68,6 @@ def locking_handler(signum, frame):
 signal.signal(signal.SIGUSR1, locking_handler)
 with lock:  # the main program holds the lock when the signal comes
     signal.raise_signal(signal.SIGUSR1)
-print(f"handler: lock.acquire(timeout=0.5) returned {got[0]}: the interrupted code holds it")
+print(f"handler: lock.acquire(timeout=0.5) returned {got[0]}: "
+      "the interrupted code holds it")
 signal.signal(signal.SIGUSR1, signal.SIG_DFL)

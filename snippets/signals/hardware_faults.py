@@ -27,7 +27,7 @@ def in_child(fault) -> str:
     if pid == 0:
         try:
             os.close(r)
-            libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  # no core dump, whatever core_pattern says
+            libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  # no core dump, whatever the host
             faulthandler.disable()
             result = fault()
             if result is not None:
@@ -95,7 +95,8 @@ else:
     flag = bool(libm.fetestexcept(FE_DIVBYZERO))
     print(f"float division by zero in C (pow(0.0, -1.0)): returned {result}, "
           f"FE_DIVBYZERO flag set: {flag}, no signal")
-    print(f"the same after feenableexcept(FE_DIVBYZERO): {in_child(float_division_trapped)}")
+    trapped = in_child(float_division_trapped)
+    print(f"the same after feenableexcept(FE_DIVBYZERO): {trapped}")
 try:
     quotient = 1 // 0  # Python checks the divisor before dividing
 except ZeroDivisionError as exc:

@@ -1,4 +1,4 @@
-"""kill(pid) names a number the kernel hands out again; a pidfd names the process itself."""
+"""kill(pid) names a number the kernel reuses; a pidfd names the process itself."""
 
 import os
 import select
@@ -15,7 +15,7 @@ if not hasattr(os, "pidfd_open"):
 child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
 pidfd = os.pidfd_open(child.pid)
 signal.pidfd_send_signal(pidfd, signal.SIGTERM)
-readable, _, _ = select.select([pidfd], [], [], 30)  # a pidfd is readable once it has ended
+readable, _, _ = select.select([pidfd], [], [], 30)  # readable once the process ended
 print(f"pidfd readable once the child ended: {readable == [pidfd]}")
 child.wait()  # reaped: from now on the number is free for the next new process
 print(f"child: exit status {child.returncode}")

@@ -13,8 +13,8 @@ PR_SET_SECCOMP = 22
 SECCOMP_MODE_FILTER = 2
 SECCOMP_RET_TRAP = 0x00030000  # the call is not made; the kernel sends SIGSYS instead
 SECCOMP_RET_ALLOW = 0x7FFF0000
-SECCOMP_RET_ERRNO = 0x00050000  # the call is not made; it fails with the errno in the low bits
-X32_SYSCALL_BIT = 0x40000000  # x32 calls: same arch value as x86-64, numbers from this bit up
+SECCOMP_RET_ERRNO = 0x00050000  # the call is not made; it fails with the errno below
+X32_SYSCALL_BIT = 0x40000000  # x32 calls: x86-64's arch value, numbers from this bit up
 # The audit architecture the filter checks, and getppid()'s number on it.
 ARCHES = {"x86_64": (0xC000003E, 110), "aarch64": (0xC00000B7, 173)}
 # Classic BPF opcodes: load a 32-bit word of seccomp_data, compare and jump, return.
@@ -65,8 +65,9 @@ if pid == 0:
     if prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.addressof(fprog), 0, 0) != 0:
         os.write(report_w, f"seccomp: {os.strerror(ctypes.get_errno())}".encode())
         os._exit(1)
-    os.write(report_w, f"filter installed; getpid() still works: {os.getpid() > 0}\n".encode())
-    if machine == "x86_64":  # x32's getppid: without instruction 3 it would get past the filter
+    said = f"filter installed; getpid() still works: {os.getpid() > 0}\n"
+    os.write(report_w, said.encode())
+    if machine == "x86_64":  # x32's getppid: without instruction 3 it would get through
         x32 = libc.syscall(X32_SYSCALL_BIT | getppid_nr)
         said = f"x32 getppid() refused: {x32}, {errno.errorcode[ctypes.get_errno()]}\n"
         os.write(report_w, said.encode())

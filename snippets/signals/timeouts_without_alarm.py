@@ -1,4 +1,4 @@
-"""Timeouts without SIGALRM: every blocking call that matters takes a timeout of its own."""
+"""Timeouts without SIGALRM: blocking calls take a timeout of their own."""
 
 import os
 import queue
@@ -18,7 +18,8 @@ def timed(what: str, wait) -> None:
 # A program that takes too long: subprocess kills it when the timeout expires.
 def run_slow_program():
     try:
-        subprocess.run([sys.executable, "-c", "import time; time.sleep(60)"], timeout=0.5)
+        slow = [sys.executable, "-c", "import time; time.sleep(60)"]
+        subprocess.run(slow, timeout=0.5)
     except subprocess.TimeoutExpired as exc:
         return f"{type(exc).__name__}, the child was killed"
 

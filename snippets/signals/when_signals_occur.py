@@ -25,8 +25,8 @@ def ended(status: int) -> str:
 
 
 def on_terminal(session, show_output=False) -> str:
-    """Run session() as the leader of a new pty session; return the line it prints after RESULT
-    (and, with show_output, whether the background job's output reached the terminal)."""
+    """Run session() as the leader of a new pty session; return what it prints after
+    RESULT (and, with show_output, whether the background job's output got through)."""
     sys.stdout.flush()
     done_r, done_w = os.pipe()
     pid, master = pty.fork()
@@ -63,7 +63,7 @@ def window_change(_):
 def background_job(use_terminal, tostop=False):
     """The session leader starts a job in a group that is not the terminal's foreground."""
     def session(_):
-        if tostop:  # stty tostop, set by the session leader (in the foreground) beforehand
+        if tostop:  # stty tostop, set beforehand by the session leader (foreground)
             attrs = termios.tcgetattr(0)
             attrs[3] |= termios.TOSTOP
             termios.tcsetattr(0, termios.TCSANOW, attrs)
