@@ -4,7 +4,8 @@ import os
 import time
 
 
-def count(seconds: float, out: int | None) -> tuple[int, os.times_result, os.times_result]:
+def count(seconds: float, out: int | None) -> tuple[int, os.times_result,
+                                                   os.times_result]:
     before = os.times()
     deadline = time.monotonic() + seconds
     n = 0

@@ -1,4 +1,4 @@
-"""A Python handler interrupts the main program anywhere: a print() or a lock in it can fail."""
+"""A handler interrupts the program anywhere: a print() or a lock in it can fail."""
 
 import os
 import platform
@@ -28,11 +28,13 @@ try:
 except BlockingIOError:
     pass
 os.set_blocking(w, True)
-out = open(w, "w", buffering=1)  # line-buffered text over a BufferedWriter, like a terminal's
+# line-buffered text over a BufferedWriter, like a terminal's
+out = open(w, "w", buffering=1)
 
 
 def handler(signum, frame):
-    print("handler: SIGUSR1 arrived", file=out)  # writes through the same BufferedWriter
+    # Writes through the same BufferedWriter
+    print("handler: SIGUSR1 arrived", file=out)
 
 
 def sender():

@@ -1,5 +1,5 @@
-"""CPU faults become signals: SIGSEGV, SIGBUS, SIGFPE; a misaligned read, most overflows and a
-float division by zero do not trap."""
+"""CPU faults become signals: SIGSEGV, SIGBUS, SIGFPE; a misaligned read, most
+overflows and a float division by zero do not trap."""
 
 import ctypes
 import faulthandler
@@ -21,7 +21,7 @@ INT_MIN = -(2**31)  # the smallest C int
 
 
 def in_child(fault) -> str:
-    """Run fault() in a child; say what it returned, if it got that far, and how the child ended."""
+    """Run fault() in a child; say what it returned, if anything, and how it ended."""
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -57,7 +57,8 @@ def touch_truncated_mapping():
 
 def read_at_odd_address() -> str:
     data = ctypes.create_string_buffer(bytes(range(16)))
-    value = ctypes.c_uint64.from_buffer(data, 1).value  # one 8-byte load from address + 1
+    # One 8-byte load from address + 1
+    value = ctypes.c_uint64.from_buffer(data, 1).value
     return f"{value:#x} (address % 8 = {(ctypes.addressof(data) + 1) % 8})"
 
 
@@ -74,17 +75,22 @@ def overflowing_negation_in_c() -> str:
 
 
 def float_division_trapped():
-    libm.feenableexcept(FE_DIVBYZERO)  # ask the CPU to trap this floating-point exception
+    # Ask the CPU to trap this floating-point exception
+    libm.feenableexcept(FE_DIVBYZERO)
     libm.pow(0.0, -1.0)
 
 
 print(f"machine: {platform.machine()}")
 print(f"reading address 0 through ctypes: {in_child(read_address_zero)}")
-print(f"touching a mapped page past the end of its file: {in_child(touch_truncated_mapping)}")
-print(f"reading 8 bytes at an odd address through ctypes: {in_child(read_at_odd_address)}")
+print("touching a mapped page past the end of its file: "
+      f"{in_child(touch_truncated_mapping)}")
+print("reading 8 bytes at an odd address through ctypes: "
+      f"{in_child(read_at_odd_address)}")
 print(f"integer division 1 / 0 in C (glibc div()): {in_child(integer_division_in_c)}")
-print(f"integer overflow INT_MIN / -1 in C (glibc div()): {in_child(overflowing_division_in_c)}")
-print(f"integer overflow -INT_MIN in C (glibc abs()): {in_child(overflowing_negation_in_c)}")
+print("integer overflow INT_MIN / -1 in C (glibc div()): "
+      f"{in_child(overflowing_division_in_c)}")
+print("integer overflow -INT_MIN in C (glibc abs()): "
+      f"{in_child(overflowing_negation_in_c)}")
 
 if FE_DIVBYZERO is None:
     print(f"float division: needs the <fenv.h> values of {platform.machine()}, "

@@ -1,11 +1,12 @@
-"""Who may signal whom: signal 0 probes a pid; other users are off limits, except for SIGCONT."""
+"""Who may signal whom: signal 0 probes; other users are off limits, but for SIGCONT."""
 
 import errno
 import os
 import signal
 import sys
 
-signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})  # the child inherits the mask
+# The child inherits the mask
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
 pid = os.fork()
 if pid == 0:
     try:
@@ -21,7 +22,8 @@ os.waitpid(pid, 0)
 try:
     os.kill(pid, 0)
 except ProcessLookupError as exc:
-    print(f"kill(child, 0) after it was reaped: ProcessLookupError {errno.errorcode[exc.errno]}")
+    print("kill(child, 0) after it was reaped: ProcessLookupError "
+          f"{errno.errorcode[exc.errno]}")
 
 
 def try_kill(target: int, sig: int) -> str:
@@ -68,6 +70,7 @@ if answer == b"no\n":
     print("another user's process: not shown: making a child of another user needs "
           "CAP_SETUID; run as root to see EPERM and the SIGCONT exception")
 else:
-    print("another user's process: a child switched to uid 65534, its parent stayed root")
+    print("another user's process: a child switched to uid 65534, its parent stayed "
+          "root")
     for line in answer.decode().splitlines():
         print(f"  uid 65534 -> root parent, {line}")

@@ -1,4 +1,4 @@
-"""SIGSYS for real: a seccomp filter makes getppid() trap, and the kernel kills the caller."""
+"""SIGSYS: a seccomp filter makes getppid() trap, and the kernel kills the caller."""
 
 import ctypes
 import errno
@@ -22,7 +22,8 @@ LD_W_ABS, JEQ_K, JGE_K, RET_K = 0x20, 0x15, 0x35, 0x06
 
 
 class SockFilter(ctypes.Structure):
-    _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte),
+    _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte),
+                ("jf", ctypes.c_ubyte),
                 ("k", ctypes.c_uint32)]
 
 
@@ -32,7 +33,8 @@ class SockFprog(ctypes.Structure):
 
 machine = platform.machine()
 if machine not in ARCHES or sys.maxsize < 2**32:
-    print(f"{machine}: this snippet knows the numbers for 64-bit x86_64 and aarch64 only; "
+    print(f"{machine}: this snippet knows the numbers for 64-bit x86_64 and aarch64 "
+          "only; "
           "it cannot show SIGSYS here")
     sys.exit(0)
 arch, getppid_nr = ARCHES[machine]
@@ -40,7 +42,7 @@ arch, getppid_nr = ARCHES[machine]
 program = (SockFilter * 8)(
     SockFilter(LD_W_ABS, 0, 0, 4),            # 0: A = seccomp_data.arch
     SockFilter(JEQ_K, 0, 5, arch),            # 1: another architecture? go to 7 (allow)
-    SockFilter(LD_W_ABS, 0, 0, 0),            # 2: A = seccomp_data.nr, the call's number
+    SockFilter(LD_W_ABS, 0, 0, 0),            # 2: A = seccomp_data.nr
     SockFilter(JGE_K, 2, 0, X32_SYSCALL_BIT),  # 3: an x32 number? go to 6 (refuse)
     SockFilter(JEQ_K, 0, 2, getppid_nr),      # 4: not getppid? go to 7 (allow)
     SockFilter(RET_K, 0, 0, SECCOMP_RET_TRAP),   # 5: getppid: trap
@@ -49,7 +51,7 @@ program = (SockFilter * 8)(
 )
 libc = ctypes.CDLL(None, use_errno=True)
 prctl = libc.prctl
-prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+prctl.argtypes = [ctypes.c_int] + [ctypes.c_ulong] * 4
 
 print(f"parent: getppid() works (no filter in this process): {os.getppid() > 0}")
 report_r, report_w = os.pipe()
@@ -57,8 +59,10 @@ sys.stdout.flush()
 pid = os.fork()
 if pid == 0:
     os.close(report_r)
-    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  # SIGSYS dumps core by default: no core file here
-    if prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:  # required to install a filter unprivileged
+    # SIGSYS dumps core by default: no core file here
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    # Required to install a filter unprivileged
+    if prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
         os.write(report_w, f"no_new_privs: {os.strerror(ctypes.get_errno())}".encode())
         os._exit(1)
     fprog = SockFprog(len(program), program)
@@ -71,7 +75,8 @@ if pid == 0:
         x32 = libc.syscall(X32_SYSCALL_BIT | getppid_nr)
         said = f"x32 getppid() refused: {x32}, {errno.errorcode[ctypes.get_errno()]}\n"
         os.write(report_w, said.encode())
-    os.getppid()  # trapped: the kernel sends SIGSYS, whose default action ends the process
+    # Trapped: the kernel sends SIGSYS, whose default action ends the process
+    os.getppid()
     os.write(report_w, b"; getppid() returned")  # never reached
     os._exit(0)
 
