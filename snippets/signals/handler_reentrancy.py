@@ -8,8 +8,8 @@ import threading
 # write()'s system call number, to see in /proc that the main thread sleeps in it.
 WRITE = {"x86_64": 1, "aarch64": 64, "riscv64": 64}.get(platform.machine())
 if WRITE is None:
-    print(f"needs write()'s system call number, known here for x86_64, aarch64 "
-          f"and riscv64 only, not {platform.machine()}")
+    print(f"This example needs write()'s system call number, known here for x86_64, "
+          f"aarch64 and riscv64 only, not {platform.machine()}")
     raise SystemExit(0)
 
 

@@ -93,8 +93,8 @@ print("integer overflow -INT_MIN in C (glibc abs()): "
       f"{in_child(overflowing_negation_in_c)}")
 
 if FE_DIVBYZERO is None:
-    print(f"float division: needs the <fenv.h> values of {platform.machine()}, "
-          "known here for x86_64 and aarch64 only")
+    print(f"This example needs the <fenv.h> values of {platform.machine()} for its "
+          "float division, known here for x86_64 and aarch64 only")
 else:
     libm.feclearexcept(FE_ALL_EXCEPT)
     result = libm.pow(0.0, -1.0)  # glibc computes this pole error as 1.0 / 0.0

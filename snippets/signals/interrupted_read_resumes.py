@@ -8,8 +8,8 @@ import threading
 # read()'s system call number, to see in /proc which call the main thread sleeps in.
 READ = {"x86_64": 0, "aarch64": 63, "riscv64": 63}.get(platform.machine())
 if READ is None:
-    print(f"needs read()'s system call number, known here for x86_64, aarch64 "
-          f"and riscv64 only, not {platform.machine()}")
+    print(f"This example needs read()'s system call number, known here for x86_64, "
+          f"aarch64 and riscv64 only, not {platform.machine()}")
     raise SystemExit(0)
 
 

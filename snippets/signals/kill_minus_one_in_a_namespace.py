@@ -115,7 +115,8 @@ try:
     # No fallback to a real kill(-1): it would reach the whole session
     if why is not None:
         print(f"main: cannot make a PID namespace here, {why}")
-        print("main: kill(-1) not shown")
+        print("This example needs a user namespace an ordinary user may make: "
+              "kill(-1) not shown")
     else:
         print("main: unshare(CLONE_NEWUSER | CLONE_NEWPID) done; the next child is pid "
               "1 "

@@ -67,8 +67,9 @@ os.close(r)
 os.waitpid(pid, 0)
 print(f"this run's user ID: {os.getuid()}")
 if answer == b"no\n":
-    print("another user's process: not shown: making a child of another user needs "
-          "CAP_SETUID; run as root to see EPERM and the SIGCONT exception")
+    print("another user's process: not shown")
+    print("This example needs root for its last part: only a process with CAP_SETUID "
+          "can make a child of another user")
 else:
     print("another user's process: a child switched to uid 65534, its parent stayed "
           "root")

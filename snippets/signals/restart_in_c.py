@@ -14,8 +14,8 @@ GENERIC = {"read": 63, "poll": 73, "nanosleep": 115}  # glibc: ppoll, clock_nano
 NUMBERS = {"x86_64": {"read": 0, "poll": 7, "nanosleep": 230},  # glibc: clock_nanosleep
            "aarch64": GENERIC, "riscv64": GENERIC}.get(platform.machine())
 if NUMBERS is None:
-    print(f"needs the system call numbers of read, poll and nanosleep, known here "
-          f"for x86_64, aarch64 and riscv64 only, not {platform.machine()}")
+    print(f"This example needs the system call numbers of read, poll and nanosleep, "
+          f"known here for x86_64, aarch64 and riscv64 only, not {platform.machine()}")
     raise SystemExit(0)
 
 

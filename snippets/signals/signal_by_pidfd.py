@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 if not hasattr(os, "pidfd_open"):
-    print("needs os.pidfd_open: Linux 5.3 or later, Python 3.9 or later")
+    print("This example needs os.pidfd_open: Linux 5.3 or later, Python 3.9 or later")
     sys.exit(0)
 
 # The idiom: take a pidfd while the process surely exists (you started it and have not

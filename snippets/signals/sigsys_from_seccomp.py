@@ -33,9 +33,8 @@ class SockFprog(ctypes.Structure):
 
 machine = platform.machine()
 if machine not in ARCHES or sys.maxsize < 2**32:
-    print(f"{machine}: this snippet knows the numbers for 64-bit x86_64 and aarch64 "
-          "only; "
-          "it cannot show SIGSYS here")
+    print(f"This example needs the system call numbers of 64-bit x86_64 or aarch64, "
+          f"not {machine}: it cannot show SIGSYS here")
     sys.exit(0)
 arch, getppid_nr = ARCHES[machine]
 
