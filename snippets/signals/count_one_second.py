@@ -4,7 +4,8 @@ import os
 import time
 
 
-def count(seconds: float, out: int | None) -> tuple[int, os.times_result, os.times_result]:
+def count(seconds: float, out: int | None) -> tuple[int, os.times_result,
+                                                   os.times_result]:
     before = os.times()
     deadline = time.monotonic() + seconds
     n = 0
@@ -15,6 +16,7 @@ def count(seconds: float, out: int | None) -> tuple[int, os.times_result, os.tim
     return n, before, os.times()
 
 
+# To /dev/null, so that the figures do not depend on where this program's output goes.
 devnull = os.open(os.devnull, os.O_WRONLY)
 reached = []
 for label, out in (("counting only", None), ("printing each number", devnull)):
@@ -23,6 +25,7 @@ for label, out in (("counting only", None), ("printing each number", devnull)):
     real = after.elapsed - before.elapsed
     user = after.user - before.user
     system = after.system - before.system
-    print(f"{label:21}: {n:>9} numbers; real {real:.2f} s, user {user:.2f} s, sys {system:.2f} s")
+    times = f"real {real:.2f} s, user {user:.2f} s, sys {system:.2f} s"
+    print(f"{label}: {n} numbers; {times}")
 os.close(devnull)
 print(f"counting only / printing each number: {reached[0] / reached[1]:.1f}")

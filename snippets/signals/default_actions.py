@@ -1,4 +1,4 @@
-"""The five default actions, each happening to a real child: Term, Core, Ign, Stop, Cont."""
+"""The five default actions, each done to a child: Term, Core, Ign, Stop, Cont."""
 
 import ctypes
 import os
@@ -10,13 +10,14 @@ PR_SET_DUMPABLE = 4
 
 
 def core_files_allowed() -> bool:
-    """True if a core file would land in the dying process's own directory (nothing changed)."""
+    """True if a core file would land in the dying process's directory (reads only)."""
     with open("/proc/sys/kernel/core_pattern") as f:
         pattern = f.read().strip()
     print(f"core_pattern here: {pattern!r}")
     hard = resource.getrlimit(resource.RLIMIT_CORE)[1]
     big_enough = hard == resource.RLIM_INFINITY or hard >= 1 << 20
-    allowed = bool(pattern) and not pattern.startswith("|") and "/" not in pattern and big_enough
+    plain = bool(pattern) and not pattern.startswith("|") and "/" not in pattern
+    allowed = plain and big_enough
     print(f"core files written into the child's own directory: {allowed}")
     return allowed
 
@@ -35,8 +36,10 @@ def start_child(folder: str) -> tuple[int, int, int]:
             resource.setrlimit(resource.RLIMIT_CORE, (hard, hard))
         else:  # no dump at all, not even to a program core_pattern names
             ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
-        for sig in (signal.SIGTERM, signal.SIGQUIT, signal.SIGURG):  # may have been inherited
-            signal.signal(sig, signal.SIG_DFL)                        # as ignored: reset them
+        # May have been inherited
+        for sig in (signal.SIGTERM, signal.SIGQUIT, signal.SIGURG):
+            # As ignored: reset them
+            signal.signal(sig, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_SETMASK, set())
         os.write(from_child_w, b"ready")
         while os.read(to_child_r, 1):

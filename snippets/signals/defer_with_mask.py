@@ -1,4 +1,4 @@
-"""C's sa_mask in Python: block other signals inside a handler, and they wait until it ends."""
+"""C's sa_mask in Python: signals blocked inside a handler wait until it ends."""
 
 import os
 import signal
@@ -20,19 +20,22 @@ def on_usr1(signum, frame, mask: bool):
         old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR2})
     phase["SIGUSR1 handler"] = "working"
     events.append("  SIGUSR1 handler starts, sends SIGUSR2")
-    os.kill(os.getpid(), signal.SIGUSR2)  # SIGUSR2 arrives while this handler is running
+    # SIGUSR2 arrives while this handler is running
+    os.kill(os.getpid(), signal.SIGUSR2)
     events.append("  SIGUSR1 handler does 0.2 s of work")
     time.sleep(0.2)  # stands for the handler's real work
     phase["SIGUSR1 handler"] = "work done"
     if mask:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)  # the deferred SIGUSR2 comes now
+        # The deferred SIGUSR2 comes now
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
     events.append("  SIGUSR1 handler ends")
 
 
 signal.signal(signal.SIGUSR2, on_usr2)
 for mask in (False, True):
     events.clear()
-    signal.signal(signal.SIGUSR1, lambda signum, frame, mask=mask: on_usr1(signum, frame, mask))
+    signal.signal(signal.SIGUSR1,
+                  lambda signum, frame, mask=mask: on_usr1(signum, frame, mask))
     os.kill(os.getpid(), signal.SIGUSR1)
     events.append("  back in the main program")
     print("with SIGUSR2 blocked in the handler:" if mask else "without a mask:")

@@ -1,11 +1,12 @@
-"""A Python signal handler always runs in the main thread, and only the main thread installs one."""
+"""A Python handler always runs in the main thread; only that thread installs one."""
 
 import os
 import signal
 import threading
 
 ran_in = []
-signal.signal(signal.SIGUSR1, lambda signum, frame: ran_in.append(threading.current_thread().name))
+signal.signal(signal.SIGUSR1,
+              lambda signum, frame: ran_in.append(threading.current_thread().name))
 
 
 def worker():

@@ -1,14 +1,17 @@
-"""The C-level handler only takes note; the Python handler runs after a long C call returns."""
+"""The C-level handler only takes note; the Python one runs after a long C call."""
 
 import signal
 import time
 
 events = {}
-signal.signal(signal.SIGALRM, lambda signum, frame: events.setdefault("handler", time.monotonic()))
+signal.signal(signal.SIGALRM,
+              lambda signum, frame: events.setdefault("handler", time.monotonic()))
 
-signal.setitimer(signal.ITIMER_REAL, 0.1)  # SIGALRM in 0.1 s, in the middle of the call below
+# SIGALRM in 0.1 s, in the middle of the call below
+signal.setitimer(signal.ITIMER_REAL, 0.1)
 start = time.monotonic()
-total = sum(range(30_000_000))  # one long call into C: no Python bytecode runs inside it
+# One long call into C: no Python bytecode runs inside it
+total = sum(range(30_000_000))
 events["call returned"] = time.monotonic()
 
 print(f"the C call took more than 0.1 s: {events['call returned'] - start > 0.1}")

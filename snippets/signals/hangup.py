@@ -1,4 +1,4 @@
-"""SIGHUP: a terminal hangs up; a session leader exits (foreground job only); nohup is immune."""
+"""SIGHUP: a terminal hangs up; a session leader exits (foreground job); nohup."""
 
 import ctypes
 import os
@@ -26,7 +26,8 @@ def read_until(fd: int, marker: bytes) -> None:
 
 # 1. The terminal hangs up: the pty's master side is closed.
 sys.stdout.flush()
-pid, master = pty.fork()  # the child leads a new session; the pty is its controlling terminal
+# The child leads a new session; the pty is its controlling terminal
+pid, master = pty.fork()
 if pid == 0:
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
     print("READY", flush=True)
@@ -36,7 +37,8 @@ read_until(master, b"READY")
 os.close(master)  # like closing the terminal window
 print(f"terminal closed: its session leader was {ended(os.waitpid(pid, 0)[1])}")
 
-# 2. The session leader exits while one job is in the foreground and another in the background.
+# 2. The session leader exits while one job is in the foreground and another in the
+# background.
 # Orphans of our descendants become our children, so that we can wait for them.
 ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 report_r, report_w = os.pipe()
@@ -69,7 +71,8 @@ if leader == 0:  # the session leader, like a shell on that terminal
             os.dup2(fd, target)  # no terminal on stdio: nohup then writes no nohup.out
         os.execvp("nohup", ["nohup", sys.executable, "-c", NOHUP_JOB])
     try:
-        os.setpgid(started_by_nohup, plain)  # as shells do: both sides, whichever runs first
+        # As shells do: both sides, whichever runs first
+        os.setpgid(started_by_nohup, plain)
     except PermissionError:
         pass  # EACCES: it has already done so and started nohup
     os.tcsetpgrp(0, plain)  # the job is the terminal's foreground process group
@@ -77,7 +80,8 @@ if leader == 0:  # the session leader, like a shell on that terminal
     if background == 0:  # a second job, in the background: running, never stopped
         os.setpgid(0, 0)
         signal.signal(signal.SIGHUP, signal.SIG_DFL)
-        facts = (f"{os.getsid(0) == os.getsid(plain)} {os.getpgrp() != os.getpgid(plain)} "
+        facts = (f"{os.getsid(0) == os.getsid(plain)} "
+                 f"{os.getpgrp() != os.getpgid(plain)} "
                  f"{os.tcgetpgrp(0) == os.getpgrp()}")
         os.write(report_w, f"ready background {os.getpid()} {facts}\n".encode())
         os.read(ping_background_r, 1)
@@ -100,7 +104,8 @@ try:
         facts[words[1]] = words[3:]
     print(f"under nohup, SIGHUP is ignored: {facts['nohup'][0]}")
     same_session, own_group, foreground = facts["background"]
-    print(f"background job: same session {same_session}, own process group {own_group}, "
+    print(f"background job: same session {same_session}, own process group "
+          f"{own_group}, "
           f"terminal's foreground {foreground}")
     os.write(leave_w, b"!")
     print(f"session leader {ended(os.waitpid(leader, 0)[1])}")
@@ -114,7 +119,8 @@ try:
     os.write(ping_background_w, b"!")  # now it may exit
     print(f"the background job: {ended(os.waitpid(pids.pop('background'), 0)[1])}")
 finally:
-    for pid in pids.values():  # only if something failed: nothing may outlive the snippet
+    # Only if something failed: nothing may outlive the snippet
+    for pid in pids.values():
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
     for fd in (master, ping_plain_w, ping_nohup_w, ping_background_w, leave_w):

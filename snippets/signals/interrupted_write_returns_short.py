@@ -1,4 +1,4 @@
-"""A blocking write interrupted by a handled signal returns what it already moved: a short count."""
+"""A blocking write cut short by a handled signal returns a short count."""
 
 import fcntl
 import os
@@ -10,16 +10,18 @@ import termios
 import threading
 import time
 
-WRITE = {"x86_64": 1, "aarch64": 64}.get(platform.machine())  # the write() system call's number
+# The write() system call's number
+WRITE = {"x86_64": 1, "aarch64": 64}.get(platform.machine())
 
 
 def child_state(pid: int, fd: int) -> tuple[str, str | None]:
-    """The child's scheduler state, and where /proc says it sleeps (None: not asleep there yet)."""
+    """The child's state, and where /proc says it sleeps (None: not there yet)."""
     with open(f"/proc/{pid}/stat") as f:
         state = f.read().rpartition(")")[2].split()[0]
     try:
         with open(f"/proc/{pid}/syscall") as f:  # needs ptrace access to the child
-            fields = f.read().split()  # the call's number and arguments, once it is off the CPU
+            # The call's number and arguments, once it is off the CPU
+            fields = f.read().split()
         if fields[0] == str(WRITE) and int(fields[1], 16) == fd:
             return state, f"in write() on the pipe, {int(fields[3], 16)} bytes asked"
         if WRITE is not None:
@@ -27,7 +29,8 @@ def child_state(pid: int, fd: int) -> tuple[str, str | None]:
     except OSError:
         pass
     try:
-        with open(f"/proc/{pid}/wchan") as f:  # the kernel function it sleeps in, or "0"
+        # The kernel function it sleeps in, or "0"
+        with open(f"/proc/{pid}/wchan") as f:
             where = f.read()
         return state, (f"waiting in {where}" if where != "0" else None)
     except OSError:
@@ -44,7 +47,8 @@ pid = os.fork()
 if pid == 0:
     os.close(r)
     handled = []
-    signal.signal(signal.SIGUSR1, lambda signum, frame: handled.append(signal.Signals(signum).name))
+    signal.signal(signal.SIGUSR1,
+                  lambda signum, frame: handled.append(signal.Signals(signum).name))
     written = os.write(w, b"x" * size)  # blocks once the pipe is full
     print(f"child: os.write returned: {written}", flush=True)
     print(f"child: handler ran: {handled}", flush=True)
@@ -64,7 +68,8 @@ while True:
         sys.exit(f"parent: the child never blocked (queued {queued}, state {state})")
     pause.wait(0.001)
 print(f"parent: bytes in the pipe before the signal (FIONREAD): {queued}")
-print(f"parent: the child before the signal: state {state}" + (f", {doing}" if doing else ""))
+print(f"parent: the child before the signal: state {state}"
+      + (f", {doing}" if doing else ""))
 sys.stdout.flush()  # before the child prints
 os.kill(pid, signal.SIGUSR1)
 _, status = os.waitpid(pid, 0)

@@ -1,5 +1,5 @@
-"""setitimer: a periodic real-time timer, and CPU timers that stand still while a process sleeps
-or is stopped."""
+"""setitimer: a periodic real-time timer, and CPU timers that stand still while a
+process sleeps or is stopped."""
 # snippet: observe = first 50
 
 import os
@@ -7,8 +7,10 @@ import select
 import signal
 import time
 
-# ITIMER_REAL every 50 ms; SIGALRM stays blocked and is taken with sigwait (no handler needed).
-signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM, signal.SIGVTALRM, signal.SIGPROF})
+# ITIMER_REAL every 50 ms; SIGALRM stays blocked and is taken with sigwait (no handler
+# needed).
+signal.pthread_sigmask(signal.SIG_BLOCK,
+                       {signal.SIGALRM, signal.SIGVTALRM, signal.SIGPROF})
 signal.setitimer(signal.ITIMER_REAL, 0.05, 0.05)
 start = time.monotonic()
 ticks = 0
@@ -17,10 +19,12 @@ while ticks < 5:
     ticks += 1
 elapsed = time.monotonic() - start
 signal.setitimer(signal.ITIMER_REAL, 0)
-print(f"ITIMER_REAL, every 0.05 s: {ticks} ticks, taking at least 0.25 s: {elapsed >= 0.24}")
+print(f"ITIMER_REAL, every 0.05 s: {ticks} ticks, taking at least 0.25 s: "
+      f"{elapsed >= 0.24}")
 
 # ITIMER_VIRTUAL counts user CPU time only, ITIMER_PROF user + system CPU time.
-for which, sig in ((signal.ITIMER_VIRTUAL, signal.SIGVTALRM), (signal.ITIMER_PROF, signal.SIGPROF)):
+for which, sig in ((signal.ITIMER_VIRTUAL, signal.SIGVTALRM),
+                   (signal.ITIMER_PROF, signal.SIGPROF)):
     signal.setitimer(which, 0.2)
     select.select([], [], [], 0.3)  # 0.3 s of waiting, no CPU used
     left_after_wait = signal.getitimer(which)[0]
@@ -28,14 +32,16 @@ for which, sig in ((signal.ITIMER_VIRTUAL, signal.SIGVTALRM), (signal.ITIMER_PRO
         pass
     signal.sigwait({sig})
     name = "ITIMER_VIRTUAL" if which == signal.ITIMER_VIRTUAL else "ITIMER_PROF"
-    print(f"{name}: after 0.3 s of waiting, still more than 0.1 s left: {left_after_wait > 0.1}; "
+    print(f"{name}: after 0.3 s of waiting, still more than 0.1 s left: "
+          f"{left_after_wait > 0.1}; "
           f"expired after CPU work: {sig.name}")
 signal.pthread_sigmask(signal.SIG_SETMASK, set())
 
 # A stopped process: its ITIMER_REAL runs on, its ITIMER_VIRTUAL stands still.
 def proc_status(pid: int) -> dict[str, str]:
     with open(f"/proc/{pid}/status") as f:
-        return {k: v.strip() for k, v in (line.split(":", 1) for line in f.read().splitlines())}
+        pairs = (line.split(":", 1) for line in f.read().splitlines())
+        return {k: v.strip() for k, v in pairs}
 
 
 r, w = os.pipe()
@@ -57,7 +63,8 @@ try:
     if not os.WIFSTOPPED(status):
         raise RuntimeError("the child did not stop")
     deadline = time.monotonic() + 10
-    while not (pending := int(proc_status(pid)["ShdPnd"], 16)):  # until the timer expires
+    # Until the timer expires
+    while not (pending := int(proc_status(pid)["ShdPnd"], 16)):
         if time.monotonic() > deadline:
             raise RuntimeError("the stopped child's ITIMER_REAL never expired")
         time.sleep(0.01)

@@ -1,4 +1,4 @@
-"""os.kill(-1, SIGTERM) for real, inside a new PID namespace: all but init and the sender die."""
+"""os.kill(-1, SIGTERM) inside a new PID namespace: all but init and the sender die."""
 
 import ctypes
 import errno
@@ -23,7 +23,7 @@ def ended(status: int) -> str:
 
 
 def make_namespace() -> str | None:
-    """unshare() a user and a PID namespace; None if done, else why it cannot be done here."""
+    """unshare() a user and a PID namespace; None if done, else why it cannot be."""
     uid = os.getuid()
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.unshare(CLONE_NEWUSER | CLONE_NEWPID) != 0:
@@ -33,19 +33,23 @@ def make_namespace() -> str | None:
         with open("/proc/self/uid_map", "w") as uid_map:
             uid_map.write(f"0 {uid} 1")  # our user is root of the new user namespace
     except OSError as e:
-        return f"writing uid_map: {errno.errorcode.get(e.errno, e.errno)} ({e.strerror})"
+        name = errno.errorcode.get(e.errno, e.errno)
+        return f"writing uid_map: {name} ({e.strerror})"
     return None
 
 
 def init(report_w: int) -> None:
-    """Process A, pid 1 of the new namespace: forks three waiting processes and a sender."""
+    """Process A, pid 1 of the new namespace: forks three waiters and a sender."""
     if os.getpid() != 1:  # never run kill(-1) outside a namespace of our own
-        os.write(report_w, f"A: pid {os.getpid()}, not 1: no namespace, nothing sent\n".encode())
+        os.write(report_w, f"A: pid {os.getpid()}, not 1: no namespace, nothing "
+                           "sent\n".encode())
         os._exit(1)
-    lines = ["A: my pid in the new namespace: 1 (its init); SIGTERM blocked, so it would stay "
+    lines = ["A: my pid in the new namespace: 1 (its init); SIGTERM blocked, so it "
+             "would stay "
              "pending"]
     ready_r, ready_w = os.pipe()
-    hold_r, hold_w = os.pipe()  # the waiting processes read it; EOF only when A closes it
+    # The waiting processes read it; EOF only when A closes it
+    hold_r, hold_w = os.pipe()
     say_r, say_w = os.pipe()
     waiting = []
     for _ in range(3):
@@ -53,7 +57,8 @@ def init(report_w: int) -> None:
         if pid == 0:
             for fd in (hold_w, ready_r, say_r, say_w, report_w):
                 os.close(fd)
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})  # SIGTERM at default
+            # SIGTERM at default
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
             os.write(ready_w, b"!")
             os.read(hold_r, 1)  # blocks until killed, or EOF if nothing killed it
             os._exit(0)
@@ -67,7 +72,8 @@ def init(report_w: int) -> None:
         me, parent = os.getpid(), os.getppid()
         if parent != 1:  # our parent must be init of the namespace
             os._exit(1)
-        os.kill(-1, signal.SIGTERM)  # SIGTERM is blocked here: if sent to us, it stays pending
+        # SIGTERM is blocked here: if sent to us, it stays pending
+        os.kill(-1, signal.SIGTERM)
         pending = sorted(s.name for s in signal.sigpending())
         os.write(say_w, f"sender: pid {me}, parent {parent}; after kill(-1, SIGTERM), "
                         f"pending here: {pending}\n".encode())
@@ -100,16 +106,20 @@ if bystander == 0:  # outside the namespace: waits for a question, SIGTERM at de
     os._exit(0)
 os.close(ask_r)
 os.close(answer_w)
-signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})  # sent to main, it would stay pending
+# Sent to main, it would stay pending
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
 print("main: a bystander child, outside the new namespace, waits on a pipe")
 
 try:
     why = make_namespace()
-    if why is not None:  # no fallback to a real kill(-1): it would reach the whole session
+    # No fallback to a real kill(-1): it would reach the whole session
+    if why is not None:
         print(f"main: cannot make a PID namespace here, {why}")
-        print("main: kill(-1) not shown")
+        print("This example needs a user namespace an ordinary user may make: "
+              "kill(-1) not shown")
     else:
-        print("main: unshare(CLONE_NEWUSER | CLONE_NEWPID) done; the next child is pid 1 "
+        print("main: unshare(CLONE_NEWUSER | CLONE_NEWPID) done; the next child is pid "
+              "1 "
               "of a new PID namespace")
         report_r, report_w = os.pipe()
         sys.stdout.flush()

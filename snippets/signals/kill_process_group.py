@@ -1,11 +1,12 @@
-"""os.kill with pid > 0 (one process), pid == 0 (the sender's own group) and pid < -1 (a group)."""
+"""os.kill with pid > 0 (one process), 0 (the sender's own group) and < -1 (a group)."""
 
 import os
 import signal
 import sys
 
 SIGNALS = {signal.SIGUSR1, signal.SIGUSR2, signal.SIGTERM}
-signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)  # inherited: no signal is lost before sigwait
+# Inherited: no signal is lost before sigwait
+signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
 
 
 def read_bytes(fd: int, n: int) -> None:
@@ -19,7 +20,8 @@ def member(name: str, ready_w: int, report_w: int, children: list[int]) -> None:
     got = []
     while (info := signal.sigtimedwait(SIGNALS, 10)) is not None:
         got.append(signal.Signals(info.si_signo).name)
-        if info.si_signo == signal.SIGUSR1:  # the leader passes it on to its whole group
+        # The leader passes it on to its whole group
+        if info.si_signo == signal.SIGUSR1:
             os.kill(0, signal.SIGUSR2)  # pid == 0: every process in the sender's group
             os.write(ready_w, b"0")
         if info.si_signo == signal.SIGTERM:

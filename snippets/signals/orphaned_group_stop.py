@@ -1,4 +1,4 @@
-"""SIGTSTP, SIGTTIN and SIGTTOU are discarded for an orphaned process group, whoever sends them."""
+"""SIGTSTP, SIGTTIN and SIGTTOU are discarded for an orphaned process group."""
 
 import os
 import signal
@@ -10,9 +10,11 @@ def try_to_stop(sig: signal.Signals, orphaned: bool) -> str:
     pid = os.fork()
     if pid == 0:
         if orphaned:
-            os.setsid()  # a new session: no process of its group has a parent in that session
+            # A new session: no process of its group has a parent in that session
+            os.setsid()
         else:
-            os.setpgid(0, 0)  # a new group in our session, and its parent (we) is outside it
+            # A new group in our session, and its parent (we) is outside it
+            os.setpgid(0, 0)
         if sig != signal.SIGSTOP:
             signal.signal(sig, signal.SIG_DFL)
         os.write(ready_w, b"!")
@@ -23,7 +25,8 @@ def try_to_stop(sig: signal.Signals, orphaned: bool) -> str:
     if not os.read(ready_r, 1):
         raise RuntimeError("the child failed before it was ready")
     os.kill(pid, sig)
-    os.write(go_w, b"!")  # a pending stop signal is acted on before the child can read this
+    # A pending stop signal is acted on before the child can read this
+    os.write(go_w, b"!")
     _, status = os.waitpid(pid, os.WUNTRACED)
     if os.WIFSTOPPED(status):
         os.kill(pid, signal.SIGKILL)

@@ -1,4 +1,4 @@
-"""The pending set, printed as a row of 31 bits like the original: block, send, watch, ignore."""
+"""The pending set, printed as a row of 31 bits: block, send, watch, ignore."""
 
 import os
 import signal
@@ -20,7 +20,8 @@ for sig in WATCHED:
 os.kill(os.getpid(), signal.SIGUSR1)
 print(f"{'SIGUSR1 again:':28}{row()}")
 
-# Setting a pending signal to "ignore" discards it at once, even though it is still blocked.
+# Setting a pending signal to "ignore" discards it at once, even though it is still
+# blocked.
 before = {sig: signal.signal(sig, signal.SIG_IGN) for sig in WATCHED}
 print(f"{'ignored, still blocked:':28}{row()}")
 still_blocked = set(WATCHED) <= signal.pthread_sigmask(signal.SIG_BLOCK, set())
@@ -34,7 +35,8 @@ RT = signal.SIGRTMIN
 signal.pthread_sigmask(signal.SIG_BLOCK, {RT})
 os.kill(os.getpid(), RT)
 os.kill(os.getpid(), RT)
-print(f"SIGRTMIN sent twice, sigpending(): {sorted(s.name for s in signal.sigpending())}")
+print("SIGRTMIN sent twice, sigpending(): "
+      f"{sorted(s.name for s in signal.sigpending())}")
 queued = 0
 while signal.sigtimedwait({RT}, 0) is not None:
     queued += 1

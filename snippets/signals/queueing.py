@@ -1,5 +1,5 @@
-"""Sent five times while blocked: a standard signal arrives once, a real-time one five times;
-sigqueue() adds a value to each."""
+"""Sent five times while blocked: a standard signal arrives once, a real-time one five
+times; sigqueue() adds a value to each."""
 
 import ctypes
 import os
@@ -14,14 +14,16 @@ for _ in range(5):
 
 counts = {STANDARD: 0, REALTIME: 0}
 order = []
-while (info := signal.sigtimedwait({STANDARD, REALTIME}, 0)) is not None:  # take what is there
+# Take what is there
+while (info := signal.sigtimedwait({STANDARD, REALTIME}, 0)) is not None:
     counts[info.si_signo] += 1
     order.append(signal.Signals(info.si_signo).name)
 print(f"sent 5 x SIGUSR1, delivered {counts[STANDARD]}")
 print(f"sent 5 x SIGRTMIN, delivered {counts[REALTIME]}")
 print(f"delivery order: {order}")
 
-# A Python handler cannot show the difference: CPython records "it happened", not how often.
+# A Python handler cannot show the difference: CPython records "it happened", not how
+# often.
 calls = []
 signal.signal(REALTIME, lambda signum, frame: calls.append(signum))
 for _ in range(5):
@@ -30,7 +32,8 @@ signal.pthread_sigmask(signal.SIG_UNBLOCK, {STANDARD, REALTIME})
 print(f"5 x SIGRTMIN to a Python handler: {len(calls)} call(s)")
 
 
-# sigqueue() sends an int with the signal. Python has neither sigqueue() nor the value on the
+# sigqueue() sends an int with the signal. Python has neither sigqueue() nor the value
+# on the
 # receiving side, so both go through ctypes here; a child takes what its parent queued.
 class SigVal(ctypes.Union):
     _fields_ = [("sival_int", ctypes.c_int), ("sival_ptr", ctypes.c_void_p)]
@@ -78,6 +81,7 @@ os.close(r)
 if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0:
     raise RuntimeError("the child failed")
 print("sigqueue() of SIGRTMIN to a child, 3 times, with the values 100, 200, 300:")
-print(f"  the first two, taken in C, (si_code, si_value): {got}; SI_QUEUE is {SI_QUEUE}")
+print(f"  the first two, taken in C, (si_code, si_value): {got}; SI_QUEUE is "
+      f"{SI_QUEUE}")
 print(f"  the third, taken by signal.sigtimedwait: si_code {code}, si_pid is ours: "
       f"{int(sender) == os.getpid()}, has si_value: {has_value}, si_status: {status}")

@@ -1,12 +1,14 @@
-"""signal.raise_signal sends a signal to the caller itself; os.abort() always kills with SIGABRT."""
+"""signal.raise_signal signals the caller; os.abort() always kills with SIGABRT."""
 
 import ctypes
 import os
 import signal
 
 caught = []
-signal.signal(signal.SIGUSR1, lambda signum, frame: caught.append(signal.Signals(signum).name))
-signal.raise_signal(signal.SIGUSR1)  # raise(3): to the calling thread, handled right away
+signal.signal(signal.SIGUSR1,
+              lambda signum, frame: caught.append(signal.Signals(signum).name))
+# raise(3): to the calling thread, handled right away
+signal.raise_signal(signal.SIGUSR1)
 print(f"after raise_signal(SIGUSR1), the handler saw: {caught}")
 
 pid = os.fork()
@@ -16,4 +18,5 @@ if pid == 0:
     os.abort()
 _, status = os.waitpid(pid, 0)
 print(f"child that ignored SIGABRT and called abort(): killed by "
-      f"{signal.Signals(os.WTERMSIG(status)).name}, core dumped: {os.WCOREDUMP(status)}")
+      f"{signal.Signals(os.WTERMSIG(status)).name}, core dumped: "
+      f"{os.WCOREDUMP(status)}")

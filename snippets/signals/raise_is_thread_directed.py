@@ -1,18 +1,20 @@
-"""raise() signals the calling thread only; kill(getpid()) signals the process (any thread)."""
+"""raise() signals the calling thread only; kill(getpid()), the process (any thread)."""
 
 import os
 import signal
 import threading
 
 ran_in = []
-signal.signal(signal.SIGUSR1, lambda signum, frame: ran_in.append(threading.current_thread().name))
+signal.signal(signal.SIGUSR1,
+              lambda signum, frame: ran_in.append(threading.current_thread().name))
 report = {}
 
 
 def pending_bit(path: str, field: str, sig: signal.Signals) -> bool:
-    """Bit sig of a pending mask in /proc: SigPnd (this thread's) or ShdPnd (the process's)."""
+    """Bit sig of a pending mask: SigPnd (the thread's) or ShdPnd (the process's)."""
     with open(path) as f:
-        value = next(int(line.split()[1], 16) for line in f if line.startswith(field + ":"))
+        value = next(int(line.split()[1], 16) for line in f
+                     if line.startswith(field + ":"))
     return bool(value >> (sig - 1) & 1)
 
 
@@ -25,7 +27,8 @@ def worker():
         "/proc/thread-self/status", "ShdPnd", signal.SIGUSR1)
     report["raise: handler ran"] = bool(ran_in)
     signal.sigtimedwait({signal.SIGUSR1}, 0)  # take it back
-    os.kill(os.getpid(), signal.SIGUSR1)  # to the process: the main thread does not block it
+    # To the process: the main thread does not block it
+    os.kill(os.getpid(), signal.SIGUSR1)
 
 
 thread = threading.Thread(target=worker, name="worker")

@@ -1,10 +1,11 @@
-"""SIGCHLD without busy waiting: sleep in sigwait, then reap every child that has ended."""
+"""SIGCHLD without busy waiting: sleep in sigwait, then reap every child that ended."""
 
 import os
 import signal
 import sys
 
-signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # not inherited as ignored: that reaps for us
+# Not inherited as ignored: that reaps for us
+signal.signal(signal.SIGCHLD, signal.SIG_DFL)
 signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
 go_r, go_w = os.pipe()
 children = set()
@@ -35,21 +36,24 @@ print(f"reaped exit statuses {sorted(statuses)}; SIGCHLD wake-ups between 1 and 
 pid = os.fork()
 if pid == 0:
     os._exit(0)
-os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)  # wait until it has exited, reap nothing
+# Wait until it has exited, reap nothing
+os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
 with open(f"/proc/{pid}/stat") as f:
-    print(f"exited, not yet waited for: state {f.read().rsplit(')', 1)[1].split()[0]} (zombie)")
+    print(f"exited, not yet waited for: state {f.read().rsplit(')', 1)[1].split()[0]} "
+          "(zombie)")
 os.waitpid(pid, 0)
 print(f"after waitpid: /proc entry exists: {os.path.exists(f'/proc/{pid}')}")
 
 # SIGCHLD also reports a child that stops or continues (si_code says which).
-CODES = {os.CLD_EXITED: "CLD_EXITED", os.CLD_KILLED: "CLD_KILLED", os.CLD_DUMPED: "CLD_DUMPED",
-         os.CLD_STOPPED: "CLD_STOPPED", os.CLD_CONTINUED: "CLD_CONTINUED"}
+CODES = {getattr(os, name): name for name in (
+    "CLD_EXITED", "CLD_KILLED", "CLD_DUMPED", "CLD_STOPPED", "CLD_CONTINUED")}
 wait_r, wait_w = os.pipe()
 pid = os.fork()
 if pid == 0:
     os.read(wait_r, 1)  # never written: it waits until killed
     os._exit(0)
-while signal.sigtimedwait({signal.SIGCHLD}, 0):  # drop the SIGCHLD of the earlier children
+# Drop the SIGCHLD of the earlier children
+while signal.sigtimedwait({signal.SIGCHLD}, 0):
     pass
 codes = []
 for sig in (signal.SIGSTOP, signal.SIGCONT, signal.SIGKILL):
@@ -61,13 +65,15 @@ os.close(wait_r)
 os.close(wait_w)
 print(f"SIGCHLD for one child: {', '.join(codes)}")
 
-# With SIGCHLD set to SIG_IGN the kernel reaps children itself: nothing is left to wait for.
+# With SIGCHLD set to SIG_IGN the kernel reaps children itself: nothing is left to wait
+# for.
 signal.signal(signal.SIGCHLD, signal.SIG_IGN)
 pid = os.fork()
 if pid == 0:
     os._exit(0)
 try:
-    os.waitpid(pid, 0)  # returns only when the child is gone, then fails: nothing to report
+    # Returns only when the child is gone, then fails: nothing to report
+    os.waitpid(pid, 0)
 except ChildProcessError as exc:
     print(f"with SIGCHLD ignored: waitpid raised ChildProcessError ({exc.strerror})")
 signal.signal(signal.SIGCHLD, signal.SIG_DFL)

@@ -1,4 +1,4 @@
-"""C calls through ctypes (no PEP 475 retry): SA_RESTART restarts read(), never poll() or sleeps."""
+"""C calls through ctypes: SA_RESTART restarts read(), never poll() or sleeps."""
 
 import ctypes
 import errno
@@ -10,12 +10,18 @@ import threading
 
 libc = ctypes.CDLL(None, use_errno=True)
 # System call numbers, to see in /proc which call the main thread is blocked in.
+GENERIC = {"read": 63, "poll": 73, "nanosleep": 115}  # glibc: ppoll, clock_nanosleep
 NUMBERS = {"x86_64": {"read": 0, "poll": 7, "nanosleep": 230},  # glibc: clock_nanosleep
-           "aarch64": {"read": 63, "poll": 73, "nanosleep": 115}}[platform.machine()]
+           "aarch64": GENERIC, "riscv64": GENERIC}.get(platform.machine())
+if NUMBERS is None:
+    print(f"This example needs the system call numbers of read, poll and nanosleep, "
+          f"known here for x86_64, aarch64 and riscv64 only, not {platform.machine()}")
+    raise SystemExit(0)
 
 
 class PollFd(ctypes.Structure):
-    _fields_ = [("fd", ctypes.c_int), ("events", ctypes.c_short), ("revents", ctypes.c_short)]
+    _fields_ = [("fd", ctypes.c_int), ("events", ctypes.c_short),
+                ("revents", ctypes.c_short)]
 
 
 class TimeSpec(ctypes.Structure):
@@ -35,7 +41,7 @@ signal.signal(signal.SIGUSR1, lambda signum, frame: None)
 
 
 def interrupter(number: int) -> None:
-    """Signal the main thread once it blocks in the call; after its handler ran, send data."""
+    """Signal the main thread once it blocks; after the handler ran, send data."""
     pause = threading.Event()
     while not blocked_in(number):
         pause.wait(0.001)  # the main thread will get there: it has nothing else to do
@@ -46,11 +52,14 @@ def interrupter(number: int) -> None:
 
 CALLS = {
     "read": lambda: libc.read(data_r, ctypes.create_string_buffer(5), 5),
-    "poll": lambda: libc.poll(ctypes.byref(PollFd(data_r, 1, 0)), 1, -1),  # no time limit
+    # No time limit
+    "poll": lambda: libc.poll(ctypes.byref(PollFd(data_r, 1, 0)), 1, -1),
     "nanosleep": lambda: libc.nanosleep(ctypes.byref(TimeSpec(20, 0)), None),  # 20 s
 }
-for restart, name in ((False, "read"), (True, "read"), (True, "poll"), (True, "nanosleep")):
-    signal.siginterrupt(signal.SIGUSR1, not restart)  # False means: install with SA_RESTART
+for restart, name in ((False, "read"), (True, "read"), (True, "poll"),
+                      (True, "nanosleep")):
+    # False means: install with SA_RESTART
+    signal.siginterrupt(signal.SIGUSR1, not restart)
     thread = threading.Thread(target=interrupter, args=(NUMBERS[name],))
     thread.start()
     result = CALLS[name]()
@@ -58,8 +67,12 @@ for restart, name in ((False, "read"), (True, "read"), (True, "poll"), (True, "n
     thread.join()
     if result == -1:
         os.read(data_r, 5)  # the data came after the call had given up: take it out
-    outcome = f"-1, errno {errno.errorcode[err]}" if result == -1 else f"{result} (restarted)"
-    print(f"{name + '()':12} {'with' if restart else 'without'} SA_RESTART: returned {outcome}")
+    if result == -1:
+        outcome = f"-1, errno {errno.errorcode[err]}"
+    else:
+        outcome = f"{result} (restarted)"
+    print(f"{name + '()':12} {'with' if restart else 'without'} SA_RESTART: returned "
+          f"{outcome}")
 
 signal.set_wakeup_fd(-1)
 signal.signal(signal.SIGUSR1, signal.SIG_DFL)

@@ -1,4 +1,4 @@
-"""The shell commands of the original, run for real: kill -l, kill -SIGKILL pid, stty -a."""
+"""The shell commands, run for real: kill -l, kill -SIGKILL pid, stty -a."""
 
 import os
 import pty
@@ -6,7 +6,8 @@ import subprocess
 import sys
 
 # kill -l: the shell's list of signal names and numbers (bash's built-in kill).
-listing = subprocess.run(["bash", "-c", "kill -l"], capture_output=True, text=True, check=True)
+listing = subprocess.run(["bash", "-c", "kill -l"], capture_output=True, text=True,
+                         check=True)
 print("$ kill -l")
 print(listing.stdout.rstrip())
 
@@ -22,7 +23,8 @@ done_r, done_w = os.pipe()
 pid, master = pty.fork()
 if pid == 0:
     subprocess.run(["stty", "-a"])
-    # Stay until it has all been read: output written just before the terminal's last holder
+    # Stay until it has all been read: output written just before the terminal's last
+    # holder
     # exits can be lost (the reader gets EIO instead).
     os.write(1, b"\0")
     os.read(done_r, 1)

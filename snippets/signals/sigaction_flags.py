@@ -1,4 +1,4 @@
-"""Kernel-side flags of a handler: Python's signal.signal, glibc's signal() and sysv_signal()."""
+"""The kernel's flags for signal.signal, glibc's signal() and sysv_signal()."""
 
 import ctypes
 import signal
@@ -11,8 +11,9 @@ class SigAction(ctypes.Structure):  # glibc's struct sigaction on Linux (x86-64,
                 ("flags", ctypes.c_int), ("restorer", ctypes.c_void_p)]
 
 
-FLAGS = {"SA_NOCLDSTOP": 0x1, "SA_NOCLDWAIT": 0x2, "SA_SIGINFO": 0x4, "SA_ONSTACK": 0x08000000,
-         "SA_RESTART": 0x10000000, "SA_NODEFER": 0x40000000, "SA_RESETHAND": 0x80000000}
+FLAGS = {"SA_NOCLDSTOP": 0x1, "SA_NOCLDWAIT": 0x2, "SA_SIGINFO": 0x4,
+         "SA_ONSTACK": 0x08000000, "SA_RESTART": 0x10000000, "SA_NODEFER": 0x40000000,
+         "SA_RESETHAND": 0x80000000}
 
 
 def kernel_view(sig: signal.Signals) -> str:
@@ -34,12 +35,14 @@ print(f"Python signal.signal(SIGUSR1, f): {kernel_view(signal.SIGUSR1)}")
 signal.siginterrupt(signal.SIGUSR1, False)
 print(f"after siginterrupt(SIGUSR1, False): {kernel_view(signal.SIGUSR1)}")
 
-c_handler = ctypes.CFUNCTYPE(None, ctypes.c_int)(lambda signum: None)  # never called here
+# Never called here
+c_handler = ctypes.CFUNCTYPE(None, ctypes.c_int)(lambda signum: None)
 libc.signal.restype = ctypes.c_void_p
 libc.signal(int(signal.SIGUSR2), c_handler)
 print(f"glibc signal(SIGUSR2, f), BSD semantics: {kernel_view(signal.SIGUSR2)}")
 libc.sysv_signal.restype = ctypes.c_void_p
 libc.sysv_signal(int(signal.SIGUSR2), c_handler)
-print(f"glibc sysv_signal(SIGUSR2, f), System V semantics: {kernel_view(signal.SIGUSR2)}")
+print("glibc sysv_signal(SIGUSR2, f), System V semantics: "
+      f"{kernel_view(signal.SIGUSR2)}")
 signal.signal(signal.SIGUSR2, signal.SIG_DFL)
 signal.signal(signal.SIGUSR1, signal.SIG_DFL)

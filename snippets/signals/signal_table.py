@@ -1,4 +1,4 @@
-"""The signal table of this machine; each default action found by sending the signal to a child."""
+"""This machine's signal table; each default action found by signalling a child."""
 
 import ctypes
 import os
@@ -11,10 +11,11 @@ libc = ctypes.CDLL(None, use_errno=True)
 
 
 def core_files_allowed() -> bool:
-    """Would a child's core file land in its own directory? Reads the host's settings only."""
+    """Would a child's core file land in its own directory? (Reads the settings.)"""
     hard = resource.getrlimit(resource.RLIMIT_CORE)[1]
     big_enough = hard == resource.RLIM_INFINITY or hard >= 1 << 20
-    return bool(PATTERN) and not PATTERN.startswith("|") and "/" not in PATTERN and big_enough
+    plain = bool(PATTERN) and not PATTERN.startswith("|") and "/" not in PATTERN
+    return plain and big_enough
 
 
 with open("/proc/sys/kernel/core_pattern") as f:
@@ -28,12 +29,13 @@ def wait_for(fd: int) -> None:
 
 
 def child(sig: signal.Signals, folder: str) -> tuple[int, int]:
-    """A child in its own process group, with sig at its default action; waits for a byte."""
+    """A child in its own process group, sig at its default action; waits for a byte."""
     ready_r, ready_w = os.pipe()
     go_r, go_w = os.pipe()
     pid = os.fork()
     if pid == 0:
-        os.setpgid(0, 0)  # not an orphaned group: terminal stop signals are not discarded
+        # Not an orphaned group: terminal stop signals are not discarded
+        os.setpgid(0, 0)
         os.chdir(folder)  # where a core file would go
         if CORE_ALLOWED:
             hard = resource.getrlimit(resource.RLIMIT_CORE)[1]
@@ -41,7 +43,8 @@ def child(sig: signal.Signals, folder: str) -> tuple[int, int]:
             with open("/proc/self/coredump_filter", "w") as f:
                 f.write("0")  # dump headers only: small core files
         else:
-            libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  # no dump at all, not even to a pipe
+            # No dump at all, not even to a pipe
+            libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
         if sig not in (signal.SIGKILL, signal.SIGSTOP):
             signal.signal(sig, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_SETMASK, set())
@@ -60,7 +63,8 @@ def default_action(sig: signal.Signals, folder: str) -> str:
     pid, go_w = child(sig, folder)
     os.kill(pid, sig)
     try:
-        os.write(go_w, b"!")  # pending signals are acted on before the child can read this
+        # Pending signals are acted on before the child can read this
+        os.write(go_w, b"!")
     except BrokenPipeError:
         pass  # it is already dead
     _, status = os.waitpid(pid, os.WUNTRACED)
@@ -81,7 +85,8 @@ def default_action(sig: signal.Signals, folder: str) -> str:
     os.kill(pid, signal.SIGSTOP)
     os.waitpid(pid, os.WUNTRACED)
     os.kill(pid, sig)
-    resumed = os.waitpid(pid, os.WCONTINUED | os.WNOHANG)[0] == pid  # SIGCONT acts at once
+    # SIGCONT acts at once
+    resumed = os.waitpid(pid, os.WCONTINUED | os.WNOHANG)[0] == pid
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
     os.close(go_w)
@@ -93,10 +98,13 @@ standard = [s for s in valid if s < signal.SIGRTMIN]
 with tempfile.TemporaryDirectory() as folder:
     print(f"{'no.':>3}  {'name':10} {'action':9} description")
     for sig in standard:
-        print(f"{sig:3}  {sig.name:10} {default_action(sig, folder):9} {signal.strsignal(sig)}")
+        print(f"{sig:3}  {sig.name:10} {default_action(sig, folder):9} "
+              f"{signal.strsignal(sig)}")
     realtime = [s for s in valid if s >= signal.SIGRTMIN]
-    ends = {default_action(signal.SIGRTMIN, folder), default_action(signal.SIGRTMAX, folder)}
-print(f"real-time: SIGRTMIN = {int(signal.SIGRTMIN)} to SIGRTMAX = {int(signal.SIGRTMAX)}, "
+    ends = {default_action(signal.SIGRTMIN, folder),
+            default_action(signal.SIGRTMAX, folder)}
+print(f"real-time: SIGRTMIN = {int(signal.SIGRTMIN)} to SIGRTMAX = "
+      f"{int(signal.SIGRTMAX)}, "
       f"{len(realtime)} signals; SIGRTMIN and SIGRTMAX: {' '.join(sorted(ends))}")
 missing = sorted(set(range(1, int(signal.SIGRTMAX) + 1)) - set(valid))
 print(f"numbers not usable here: {missing}; {len(valid)} valid signals in all")

@@ -1,4 +1,4 @@
-"""glibc's sigset_t has room for 1024 signals; the kernel's signal mask holds 64, one bit each."""
+"""glibc's sigset_t has room for 1024 signals; the kernel's mask holds 64 bits."""
 
 import ctypes
 import errno
@@ -19,7 +19,8 @@ def signals_in(buf: ctypes.Array) -> list[int]:
     return [n for n in range(1, SIZE * 8 + 1) if bits >> (n - 1) & 1]
 
 
-# sizeof(sigset_t): posix_spawnattr_getsigmask() copies one whole sigset_t out of the attributes.
+# sizeof(sigset_t): posix_spawnattr_getsigmask() copies one whole sigset_t out of the
+# attributes.
 attr = ctypes.create_string_buffer(1024)  # posix_spawnattr_t is smaller than this
 libc.posix_spawnattr_init(attr)
 libc.posix_spawnattr_setsigmask(attr, buffer(0x00))
@@ -48,7 +49,8 @@ old = signal.pthread_sigmask(signal.SIG_SETMASK, {signal.SIGUSR1, signal.SIGRTMA
 with open(f"/proc/self/task/{threading.get_native_id()}/status") as f:
     blocked = next(line.split()[1] for line in f if line.startswith("SigBlk:"))
 signal.pthread_sigmask(signal.SIG_SETMASK, old)
-print(f"SigBlk with SIGUSR1 ({int(signal.SIGUSR1)}) and SIGRTMAX ({int(signal.SIGRTMAX)}) "
+print(f"SigBlk with SIGUSR1 ({int(signal.SIGUSR1)}) and SIGRTMAX "
+      f"({int(signal.SIGRTMAX)}) "
       f"blocked: {blocked}")
 print(f"SigBlk's width: {len(blocked)} hex digits, {len(blocked) * 4} bits")
 try:

@@ -1,6 +1,7 @@
-"""SIGSYS for real: a seccomp filter makes getppid() trap, and the kernel kills the caller."""
+"""SIGSYS: a seccomp filter makes getppid() trap, and the kernel kills the caller."""
 
 import ctypes
+import errno
 import os
 import platform
 import signal
@@ -12,14 +13,17 @@ PR_SET_SECCOMP = 22
 SECCOMP_MODE_FILTER = 2
 SECCOMP_RET_TRAP = 0x00030000  # the call is not made; the kernel sends SIGSYS instead
 SECCOMP_RET_ALLOW = 0x7FFF0000
+SECCOMP_RET_ERRNO = 0x00050000  # the call is not made; it fails with the errno below
+X32_SYSCALL_BIT = 0x40000000  # x32 calls: x86-64's arch value, numbers from this bit up
 # The audit architecture the filter checks, and getppid()'s number on it.
 ARCHES = {"x86_64": (0xC000003E, 110), "aarch64": (0xC00000B7, 173)}
 # Classic BPF opcodes: load a 32-bit word of seccomp_data, compare and jump, return.
-LD_W_ABS, JEQ_K, RET_K = 0x20, 0x15, 0x06
+LD_W_ABS, JEQ_K, JGE_K, RET_K = 0x20, 0x15, 0x35, 0x06
 
 
 class SockFilter(ctypes.Structure):
-    _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte),
+    _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte),
+                ("jf", ctypes.c_ubyte),
                 ("k", ctypes.c_uint32)]
 
 
@@ -29,22 +33,24 @@ class SockFprog(ctypes.Structure):
 
 machine = platform.machine()
 if machine not in ARCHES or sys.maxsize < 2**32:
-    print(f"{machine}: this snippet knows the numbers for 64-bit x86_64 and aarch64 only; "
-          "it cannot show SIGSYS here")
+    print(f"This example needs the system call numbers of 64-bit x86_64 or aarch64, "
+          f"not {machine}: it cannot show SIGSYS here")
     sys.exit(0)
 arch, getppid_nr = ARCHES[machine]
 
-program = (SockFilter * 6)(
+program = (SockFilter * 8)(
     SockFilter(LD_W_ABS, 0, 0, 4),            # 0: A = seccomp_data.arch
-    SockFilter(JEQ_K, 0, 3, arch),            # 1: another architecture? go to 5 (allow)
-    SockFilter(LD_W_ABS, 0, 0, 0),            # 2: A = seccomp_data.nr, the call's number
-    SockFilter(JEQ_K, 0, 1, getppid_nr),      # 3: not getppid? go to 5 (allow)
-    SockFilter(RET_K, 0, 0, SECCOMP_RET_TRAP),   # 4: getppid: trap
-    SockFilter(RET_K, 0, 0, SECCOMP_RET_ALLOW),  # 5: anything else: allow
+    SockFilter(JEQ_K, 0, 5, arch),            # 1: another architecture? go to 7 (allow)
+    SockFilter(LD_W_ABS, 0, 0, 0),            # 2: A = seccomp_data.nr
+    SockFilter(JGE_K, 2, 0, X32_SYSCALL_BIT),  # 3: an x32 number? go to 6 (refuse)
+    SockFilter(JEQ_K, 0, 2, getppid_nr),      # 4: not getppid? go to 7 (allow)
+    SockFilter(RET_K, 0, 0, SECCOMP_RET_TRAP),   # 5: getppid: trap
+    SockFilter(RET_K, 0, 0, SECCOMP_RET_ERRNO | errno.EPERM),  # 6: x32: fail with EPERM
+    SockFilter(RET_K, 0, 0, SECCOMP_RET_ALLOW),  # 7: anything else: allow
 )
 libc = ctypes.CDLL(None, use_errno=True)
 prctl = libc.prctl
-prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+prctl.argtypes = [ctypes.c_int] + [ctypes.c_ulong] * 4
 
 print(f"parent: getppid() works (no filter in this process): {os.getppid() > 0}")
 report_r, report_w = os.pipe()
@@ -52,16 +58,24 @@ sys.stdout.flush()
 pid = os.fork()
 if pid == 0:
     os.close(report_r)
-    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  # SIGSYS dumps core by default: no core file here
-    if prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:  # required to install a filter unprivileged
+    # SIGSYS dumps core by default: no core file here
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    # Required to install a filter unprivileged
+    if prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
         os.write(report_w, f"no_new_privs: {os.strerror(ctypes.get_errno())}".encode())
         os._exit(1)
     fprog = SockFprog(len(program), program)
     if prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.addressof(fprog), 0, 0) != 0:
         os.write(report_w, f"seccomp: {os.strerror(ctypes.get_errno())}".encode())
         os._exit(1)
-    os.write(report_w, f"filter installed; getpid() still works: {os.getpid() > 0}".encode())
-    os.getppid()  # trapped: the kernel sends SIGSYS, whose default action ends the process
+    said = f"filter installed; getpid() still works: {os.getpid() > 0}\n"
+    os.write(report_w, said.encode())
+    if machine == "x86_64":  # x32's getppid: without instruction 3 it would get through
+        x32 = libc.syscall(X32_SYSCALL_BIT | getppid_nr)
+        said = f"x32 getppid() refused: {x32}, {errno.errorcode[ctypes.get_errno()]}\n"
+        os.write(report_w, said.encode())
+    # Trapped: the kernel sends SIGSYS, whose default action ends the process
+    os.getppid()
     os.write(report_w, b"; getppid() returned")  # never reached
     os._exit(0)
 
@@ -71,7 +85,8 @@ while chunk := os.read(report_r, 200):  # until the child's end closes: it ended
     said += chunk
 os.close(report_r)
 _, status = os.waitpid(pid, 0)
-print(f"child: {said.decode()}")
+for line in said.decode().splitlines():
+    print(f"child: {line}")
 if os.WIFSIGNALED(status):
     name = signal.Signals(os.WTERMSIG(status)).name
     print(f"child: killed by {name}, core dumped: {os.WCOREDUMP(status)}")

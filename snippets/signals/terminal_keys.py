@@ -21,13 +21,14 @@ def read_line_after(fd: int, marker: bytes) -> str:
 
 
 def session_leader(done_r: int) -> None:
-    """Runs on the pty, like a shell: starts a job in its own group and makes it the foreground."""
+    """On the pty, as a shell does: start a job in its own group, make it foreground."""
     signal.signal(signal.SIGTTOU, signal.SIG_IGN)  # needed to hand the terminal over
     ready_r, ready_w = os.pipe()
     job = os.fork()
     if job == 0:  # the job: default dispositions, waits quietly
         os.setpgid(0, 0)
-        ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0: SIGQUIT dumps no core
+        # PR_SET_DUMPABLE 0: SIGQUIT dumps no core
+        ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)
         for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGTSTP, signal.SIGTTOU):
             signal.signal(sig, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_SETMASK, set())
@@ -40,14 +41,17 @@ def session_leader(done_r: int) -> None:
     print("READY", flush=True)
     _, status = os.waitpid(job, os.WUNTRACED)
     if os.WIFSTOPPED(status):
-        print(f"RESULT stopped by {signal.Signals(os.WSTOPSIG(status)).name}", flush=True)
+        name = signal.Signals(os.WSTOPSIG(status)).name
+        print(f"RESULT stopped by {name}", flush=True)
         os.kill(job, signal.SIGKILL)
         os.waitpid(job, 0)
     elif os.WIFSIGNALED(status):
-        print(f"RESULT killed by {signal.Signals(os.WTERMSIG(status)).name}", flush=True)
+        name = signal.Signals(os.WTERMSIG(status)).name
+        print(f"RESULT killed by {name}", flush=True)
     else:
         print(f"RESULT exited with status {os.WEXITSTATUS(status)}", flush=True)
-    # Stay until the result has been read: output written just before the terminal's last
+    # Stay until the result has been read: output written just before the terminal's
+    # last
     # holder exits can be lost (the reader gets EIO instead).
     os.read(done_r, 1)
     os._exit(0)
@@ -56,7 +60,8 @@ def session_leader(done_r: int) -> None:
 for name, key in KEYS:
     sys.stdout.flush()
     done_r, done_w = os.pipe()
-    pid, master = pty.fork()  # the child gets a new session with the pty as its terminal
+    # The child gets a new session with the pty as its terminal
+    pid, master = pty.fork()
     if pid == 0:
         session_leader(done_r)
     read_line_after(master, b"READY")

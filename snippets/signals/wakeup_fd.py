@@ -1,4 +1,4 @@
-"""signal.set_wakeup_fd: each signal also writes its number to a socket an event loop can watch."""
+"""signal.set_wakeup_fd: each signal writes its number to a socket a loop watches."""
 
 import os
 import select

@@ -1,4 +1,4 @@
-"""When the kernel sends SIGWINCH, SIGTTIN, SIGTTOU, SIGURG, SIGXFSZ and SIGXCPU, for real."""
+"""When the kernel sends SIGWINCH, SIGTTIN, SIGTTOU, SIGURG, SIGXFSZ and SIGXCPU."""
 # snippet: timeout = 60
 
 import ctypes
@@ -24,27 +24,34 @@ def ended(status: int) -> str:
     return f"exited with status {os.WEXITSTATUS(status)}"
 
 
-def on_terminal(session) -> str:
-    """Run session() as the leader of a new pty session; return the line it prints after RESULT."""
+def on_terminal(session, show_output=False) -> str:
+    """Run session() as the leader of a new pty session; return what it prints after
+    RESULT (and, with show_output, whether the background job's output got through)."""
     sys.stdout.flush()
     done_r, done_w = os.pipe()
     pid, master = pty.fork()
     if pid == 0:
         session(master)
-        # Stay until the result has been read: output written just before the terminal's last
+        # Stay until the result has been read: output written just before the terminal's
+        # last
         # holder exits can be lost (the reader gets EIO instead).
         os.read(done_r, 1)
         os._exit(0)
     data = b""
     while b"RESULT" not in data or not data.split(b"RESULT", 1)[1].endswith(b"\n"):
         data += os.read(master, 1024)
-        if data.endswith(b"READY\r\n"):  # the child waits for SIGWINCH: resize the terminal
+        # The child waits for SIGWINCH: resize the terminal
+        if data.endswith(b"READY\r\n"):
             fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
     os.write(done_w, b"!")
     os.waitpid(pid, 0)
     for fd in (master, done_r, done_w):
         os.close(fd)
-    return data.split(b"RESULT", 1)[1].decode().strip()
+    before, result = data.split(b"RESULT", 1)
+    if show_output:
+        reached = b"output from the background" in before
+        return f"{result.decode().strip()}, its output reached the terminal: {reached}"
+    return result.decode().strip()
 
 
 def window_change(_):
@@ -52,19 +59,27 @@ def window_change(_):
     print("READY", flush=True)
     got = signal.sigwait({signal.SIGWINCH})
     size = os.get_terminal_size(0)
-    print(f"RESULT {got.name}, the terminal is now {size.lines} x {size.columns}", flush=True)
+    print(f"RESULT {got.name}, the terminal is now {size.lines} x {size.columns}",
+          flush=True)
 
 
-def background_job(use_terminal):
-    """The session leader starts a job in a group that is not the terminal's foreground."""
+def background_job(use_terminal, tostop=False):
+    """The leader starts a job in a group that is not the terminal's foreground."""
     def session(_):
+        if tostop:  # stty tostop, set beforehand by the session leader (foreground)
+            attrs = termios.tcgetattr(0)
+            attrs[3] |= termios.TOSTOP
+            termios.tcsetattr(0, termios.TCSANOW, attrs)
+        sys.stdout.flush()
         job = os.fork()
         if job == 0:
             os.setpgid(0, 0)
-            for sig in (signal.SIGTTIN, signal.SIGTTOU):
-                signal.signal(sig, signal.SIG_DFL)
-            use_terminal()
-            os._exit(0)
+            try:
+                for sig in (signal.SIGTTIN, signal.SIGTTOU):
+                    signal.signal(sig, signal.SIG_DFL)
+                use_terminal()
+            finally:
+                os._exit(0)
         os.setpgid(job, job)
         _, status = os.waitpid(job, os.WUNTRACED)
         if os.WIFSTOPPED(status):
@@ -79,17 +94,27 @@ def read_terminal():
 
 
 def write_terminal():
-    attrs = termios.tcgetattr(1)
-    attrs[3] |= termios.TOSTOP  # stty tostop: background output stops the writer
-    termios.tcsetattr(1, termios.TCSANOW, attrs)
     os.write(1, b"output from the background\r\n")
 
 
-print(f"SIGWINCH, terminal resized: {on_terminal(window_change)}")
-print(f"SIGTTIN, background job reads the terminal: {on_terminal(background_job(read_terminal))}")
-print(f"SIGTTOU, background job writes, tostop set: {on_terminal(background_job(write_terminal))}")
+def change_terminal_settings():
+    attrs = termios.tcgetattr(0)
+    attrs[3] &= ~termios.ECHO  # any change of the settings, tostop or not
+    termios.tcsetattr(0, termios.TCSANOW, attrs)
 
-# SIGURG: out-of-band data arrives on a TCP socket whose owner (F_SETOWN) is this process.
+
+print(f"SIGWINCH, terminal resized: {on_terminal(window_change)}")
+print("SIGTTIN, background job reads the terminal: "
+      f"{on_terminal(background_job(read_terminal))}")
+written = on_terminal(background_job(write_terminal), show_output=True)
+print(f"no signal, background job writes, tostop unset: {written}")
+written = on_terminal(background_job(write_terminal, tostop=True), show_output=True)
+print(f"SIGTTOU, background job writes, tostop set: {written}")
+changed = on_terminal(background_job(change_terminal_settings))
+print(f"SIGTTOU, background job changes the settings, tostop unset: {changed}")
+
+# SIGURG: out-of-band data arrives on a TCP socket whose owner (F_SETOWN) is this
+# process.
 signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGURG})
 with socket.create_server(("127.0.0.1", 0)) as server:
     client = socket.create_connection(server.getsockname())
@@ -107,11 +132,14 @@ def in_child(limit, action, default: bool) -> str:
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:
-        ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  # both are Core signals: no dump
-        resource.setrlimit(*limit)  # a soft limit; the hard one is left as it is
-        signal.signal(signal.SIGXCPU, signal.SIG_DFL)  # whatever the run was started with
+        # Both are Core signals: no dump
+        ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+        resource.setrlimit(*limit)  # the soft limit; the hard one is left as it was
+        # Whatever the run was started with
+        signal.signal(signal.SIGXCPU, signal.SIG_DFL)
         if default:
-            signal.signal(signal.SIGXFSZ, signal.SIG_DFL)  # CPython starts with it ignored
+            # CPython starts with it ignored
+            signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
         try:
             action()
         except OSError as exc:
@@ -135,8 +163,9 @@ def burn_cpu():
         pass
 
 
-FSIZE = (resource.RLIMIT_FSIZE, (100, 100))
-print(f"SIGXFSZ, writing past RLIMIT_FSIZE: {in_child(FSIZE, write_past_the_limit, True)}")
+FSIZE = (resource.RLIMIT_FSIZE, (100, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+print("SIGXFSZ, writing past RLIMIT_FSIZE: "
+      f"{in_child(FSIZE, write_past_the_limit, True)}")
 print(f"  the same, SIGXFSZ left ignored as CPython starts: "
       f"{in_child(FSIZE, write_past_the_limit, False)}")
 CPU = (resource.RLIMIT_CPU, (1, resource.getrlimit(resource.RLIMIT_CPU)[1]))

@@ -1,4 +1,4 @@
-"""One blocking waitpid against the original's loop of waitpid(-1, WNOHANG) calls."""
+"""One blocking waitpid against a loop of waitpid(-1, WNOHANG) calls."""
 
 import os
 import time
@@ -19,7 +19,8 @@ pid = child()
 cpu, wall = time.process_time(), time.monotonic()
 done, status = os.waitpid(-1, 0)
 idle_cpu, idle_wall = time.process_time() - cpu, time.monotonic() - wall
-print(f"blocking waitpid: child exit status {os.waitstatus_to_exitcode(status)}, 1 call")
+print(f"blocking waitpid: child exit status {os.waitstatus_to_exitcode(status)}, 1 "
+      "call")
 print(f"blocking waitpid: time spent waiting: {idle_wall:.3f} s")
 print(f"blocking waitpid: CPU time used meanwhile: {idle_cpu:.4f} s")
 
