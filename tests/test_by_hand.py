@@ -198,6 +198,9 @@ def masked(text: str, run: ByHand | None = None, labels: bool = False) -> list[s
         text = text.replace(run.tmp, "/tmp").replace(run.folder, "<folder>")
     lines = []
     for line in text.splitlines():
+        # Where /tmp is a tmpfs (the build's sandbox, many distributions) or a disk: the page
+        # names the file system its run used and says what each kind shows.
+        line = re.sub(r"(file system of type:) \S+", r"\1 <fs>", line)
         line = re.sub(r"0x[0-9a-fA-F]+", "\0", line)
         line = re.sub(r"\btmp[a-z0-9_]{8}\b", "tmp#", line)
         line = re.sub(r"\d+(?:[.,]\d+)*", "#", line).replace("\0", "0x#")

@@ -34,10 +34,10 @@ def ratios(text: str) -> dict[str, float]:
 
 def test_every_mechanism_is_measured_under_the_stated_conditions(snippet):
     out = snippet("choosing/measure_costs.py")
-    assert out.lines[0] == ("Each figure: the median of 9 batches (after 1 warm-up batch), "
+    assert out.lines[0] == ("Each figure: the median of 7 batches (after 1 warm-up batch), "
                             "with the fastest and the slowest batch.")
-    assert out.lines[1] == "Round trip: 2000 messages of 64 bytes there and back per batch."
-    assert out.lines[2] == ("Throughput: 16 MiB one way per batch, in writes of 64 KiB, "
+    assert out.lines[1] == "Round trip: 500 messages of 64 bytes there and back per batch."
+    assert out.lines[2] == ("Throughput: 4 MiB one way per batch, in writes of 64 KiB, "
                             "every byte copied into the channel and out of it.")
     # The page calls them figures for Python programs, and the output says so.
     assert out.lines[3] == ("Python programs: each figure includes the interpreter's own work "
@@ -111,8 +111,8 @@ def test_the_run_really_measured(snippet):
     rows = table(out)
     floor = 0.0
     for _, fastest, _, _, _, high in rows.values():  # the one-CPU table only: a floor
-        batch = 2000 * fastest * 1e-6 + (16 * 2**20 / (high * 1e6) if high else 0)
-        floor += 9 * batch  # nine kept batches, each at least as long as the fastest
+        batch = 500 * fastest * 1e-6 + (4 * 2**20 / (high * 1e6) if high else 0)
+        floor += 7 * batch  # seven kept batches, each at least as long as the fastest
     assert out.run.duration >= floor, (out.run.duration, floor)
     # The header records only the first 20 of each repeated call per process, so that the
     # measurement runs unobserved; forks, FIFOs, sockets and mappings are all recorded.

@@ -249,6 +249,13 @@ def test_exec_and_subprocess_link_the_new_program_to_its_parent(tmp_path):
 VERSIONS = ("3.11", "3.12", "3.13")
 
 
+def _pyenv_pythons(pyenv: Path, version: str) -> list[str]:
+    try:  # another user's pyenv (PYENV_ROOT kept by su) may be unreadable
+        return [str(p) for p in sorted(pyenv.glob(f"versions/{version}.*/bin/python{version}"))]
+    except OSError:
+        return []
+
+
 @functools.cache
 def interpreter(version: str) -> str | None:
     """A Python ``version`` on this machine: this one, or python3.X on the PATH, in /usr/bin,
@@ -258,7 +265,7 @@ def interpreter(version: str) -> str | None:
     pyenv = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
     candidates = [shutil.which(f"python{version}"), f"/usr/bin/python{version}",
                   f"/usr/local/bin/python{version}",
-                  *map(str, sorted(pyenv.glob(f"versions/{version}.*/bin/python{version}")))]
+                  *_pyenv_pythons(pyenv, version)]
     for candidate in filter(None, candidates):
         try:
             said = subprocess.run([candidate, "-c", "import sys; print('%d.%d' % sys.version_info"

@@ -13,12 +13,12 @@ import statistics
 import tempfile
 import time
 
-ROUNDS = 2000  # round trips of a small message per batch
+ROUNDS = 500  # round trips of a small message per batch
 MESSAGE = b"x" * 64
-TOTAL = 16 * 1024 * 1024  # bytes moved one way per batch
+TOTAL = 4 * 1024 * 1024  # bytes moved one way per batch
 CHUNK = 64 * 1024  # size of each write in the transfer
 BUFFER = 256 * 1024  # every channel gets this much room: 4 chunks in flight
-WARMUP, REPEATS = 1, 9  # batches per mechanism: thrown away, then kept
+WARMUP, REPEATS = 1, 7  # batches per mechanism: thrown away, then kept
 
 
 def read_exactly(read, n: int) -> bytes:

@@ -99,6 +99,10 @@ def _empty(name: str, top_fd: int, pending: list[str]) -> None:
                 pending.append(entry)
             else:
                 flat = f".flat-{next(_FLAT)}"
+                try:  # moving a folder writes its "..": it needs write permission
+                    os.chmod(entry, 0o700, dir_fd=fd, follow_symlinks=False)
+                except OSError:
+                    pass
                 os.rename(entry, flat, src_dir_fd=fd, dst_dir_fd=top_fd)
                 pending.append(flat)
     finally:
