@@ -28,6 +28,7 @@ import signal
 import sys
 import time
 
+PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 PR_CAPBSET_DROP = 24
 PR_SET_CHILD_SUBREAPER = 36
@@ -42,11 +43,22 @@ CAUGHT = ("SIGHUP", "SIGINT", "SIGQUIT", "SIGTERM", "SIGUSR2", "SIGALRM", "SIGTS
           "SIGTTOU", "SIGPIPE", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF")
 
 over = False
+ORPHANED = signal.SIGRTMIN + 3  # the fallback's init: its parent, the build, has died
+
+
+class Orphaned(Exception):
+    """The build died (even by SIGKILL): what the run started is killed now."""
 
 
 def end_grace(_signum, _frame) -> None:
     global over
     over = True
+
+
+def orphaned(_signum, _frame) -> None:
+    # Sent at each reparenting: first to another thread of the dying build, then to init.
+    signal.signal(ORPHANED, signal.SIG_IGN)
+    raise Orphaned
 
 
 def prctl(option: int, value: int) -> bool:
@@ -223,8 +235,12 @@ def main(argv: list[str]) -> int:
     if not prctl(PR_SET_DUMPABLE, 0):
         os.write(fd, b"error cannot make the init non-dumpable\n")
         return 125
-    if not alone:
+    if not alone:  # the fallback: no namespace dies with the build, so the init watches it
         prctl(PR_SET_CHILD_SUBREAPER, 1)
+        signal.signal(ORPHANED, orphaned)
+        prctl(PR_SET_PDEATHSIG, ORPHANED)
+        if os.getppid() == 1:  # the build died before the line above
+            return 1
     try:
         import resource
         resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
@@ -237,7 +253,20 @@ def main(argv: list[str]) -> int:
     os.set_inheritable(fd, False)
 
     def report(line: str) -> None:
-        os.write(fd, line.encode("utf-8", "backslashreplace") + b"\n")
+        try:
+            os.write(fd, line.encode("utf-8", "backslashreplace") + b"\n")
+        except OSError:  # the build is gone: nobody reads the report
+            pass
+
+    try:
+        return supervise(fd, steps, folders, made, mounts, command, alone, report)
+    except Orphaned:
+        freeze_and_kill(alone, report)
+        return 1
+
+
+def supervise(fd, steps, folders, made, mounts, command, alone, report) -> int:
+    """Start the snippet, report its end, wait out the grace, remove what is left."""
 
     child = os.fork()
     if child == 0:  # the snippet: report pipe closed, signals at their defaults after exec
