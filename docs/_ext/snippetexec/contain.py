@@ -529,13 +529,14 @@ def describe_limits(timeout: float) -> str:
     """The bounds of a run, as the runs page states them."""
     whole = (f"{RUN_MEMORY >> 30} GiB of memory in all (a memory cgroup)"
              if os.getuid() == 0 and mode().contained and "memory" in _cgroup_parents() else
-             f"no bound on the memory of all its processes together beyond {PROCESS_LIMIT} "
-             f"processes of {MEMORY_LIMIT >> 30} GiB each")
+             f"no bound on the memory of all its processes together but "
+             f"{MEMORY_LIMIT >> 30} GiB each"
+             + (f", {PROCESS_LIMIT} processes at most" if mode().contained else ""))
     folders = (f"; /tmp, /dev/shm, home and working folder {FOLDER_SIZE >> 20} MiB each"
                if mode().contained else "")
+    processes = f", {PROCESS_LIMIT} processes" if mode().contained else ""
     return (f"memory {MEMORY_LIMIT >> 30} GiB per process, files {FILE_SIZE_LIMIT >> 20} MiB, "
-            f"CPU {int(timeout) + CPU_EXTRA} s per process, {PROCESS_LIMIT} processes; "
-            f"{whole}{folders}")
+            f"CPU {int(timeout) + CPU_EXTRA} s per process{processes}; {whole}{folders}")
 
 
 def for_make() -> int:
@@ -569,4 +570,5 @@ if __name__ == "__main__":  # python3 docs/_ext/snippetexec/contain.py: is conta
     print(("contained: " if found.contained else "NOT contained: ") + found.how)
     if found.caps:
         print(f"capability sets inside a run: {found.caps}")
+    print(f"bounds of each run: {describe_limits(30)}")
     sys.exit(0 if found.contained or not required() else 1)

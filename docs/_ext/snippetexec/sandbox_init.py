@@ -241,11 +241,12 @@ def main(argv: list[str]) -> int:
         prctl(PR_SET_PDEATHSIG, ORPHANED)
         if os.getppid() == 1:  # the build died before the line above
             return 1
-    try:
-        import resource
-        resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
-    except (ValueError, OSError):
-        pass
+    if alone:  # in a namespace of its own: on the host, RLIMIT_NPROC counts all the user's
+        try:
+            import resource
+            resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+        except (ValueError, OSError):
+            pass
     for name in CAUGHT:
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), lambda *_: None)

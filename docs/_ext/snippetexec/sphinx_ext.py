@@ -414,6 +414,8 @@ def _run_all(wanted: dict[str, runner.Snippet], results: Results, jobs: int) -> 
         _say_not_contained()
     else:
         logger.info(f"contained: {runner.contain.mode().how}")
+    logger.info("bounds of each run: "
+                + runner.contain.describe_limits(runner.DEFAULT_TIMEOUT))
     logger.info(f"running {total} snippet(s) on {jobs} worker(s)")
     runner.CANCEL.clear()
     in_main = threading.current_thread() is threading.main_thread()
