@@ -6,8 +6,9 @@ read it. ``-D language=...`` is applied after conf.py runs, so everything that d
 language is decided in event handlers. This module sets what the table says directly: each
 edition's title and who holds its copyright (``config-inited``).
 
-The site's extensions in docs/_ext, one concern each (conf.py loads them in this order; each one
-imports at most this table and typography's character classes, never one another in a cycle):
+The map of docs/_ext: a module per concern, each an extension conf.py loads (but bench.py). They
+import this table, typography's character classes and glossary's reading of the glossary; none
+imports another in a cycle (tests/test_layout.py checks this map and the imports):
 
     editions.py        the table of editions; titles, authors; the Makefile's list of editions
     hosting.py         URLs: canonical, og:url, hreflang alternates, the link to the other
