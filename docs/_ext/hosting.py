@@ -79,7 +79,7 @@ def configure(app, config) -> None:
     config.ogp_site_url = here  # og:url
 
 
-# --- page context: the other edition, alternates ------------------------------------------------
+# --- page context: the other edition, alternates --------------------------------------------------
 
 NOINDEX = '\n    <meta name="robots" content="noindex">'
 

@@ -40,7 +40,7 @@ def _row_header_transform():
     return RowHeaders
 
 
-# --- page context: lighter code, the theme's words ----------------------------------------------
+# --- page context: lighter code, the theme's words ------------------------------------------------
 
 # Pygments' Name, Punctuation and Text.Whitespace tokens: no colour of their own in the theme's
 # styles (.highlight .n/.p/.w are the colour of .highlight itself, light and dark).
@@ -62,7 +62,7 @@ def page_context(app, pagename, templatename, context, doctree) -> None:
             'aria-label="Toggle navigation of ', f'aria-label="{prefix}')
 
 
-# --- link previews: the description of a page ----------------------------------------------------
+# --- link previews: the description of a page -----------------------------------------------------
 
 def page_description(doctree, description_length: int, known_titles=frozenset()) -> str:
     """The ``description`` and ``og:description`` of a page: its first paragraphs as a reader

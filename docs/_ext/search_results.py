@@ -24,7 +24,7 @@ from pathlib import Path
 from editions import Edition, edition_of
 from typography import CJK
 
-# --- the chapter that teaches a term first, the glossary after the chapters ---------------------
+# --- the chapter that teaches a term first, the glossary after the chapters -----------------------
 
 SCORER = """\
 var Scorer = {
@@ -217,7 +217,7 @@ def install_scorer(app, env):
     return []
 
 
-# --- result summaries: a glossary entry's term and definition apart -----------------------------
+# --- result summaries: a glossary entry's term and definition apart -------------------------------
 
 def split_glossary_entries(app, pagename, templatename, context, doctree) -> None:
     if "body" in context:
@@ -226,7 +226,7 @@ def split_glossary_entries(app, pagename, templatename, context, doctree) -> Non
         context["body"] = re.sub(r"</dt><d([td])", r"</dt>\n<d\1", context["body"])
 
 
-# --- search: an incremental build keeps the whole index -------------------------------------------
+# --- an incremental build keeps the whole index ---------------------------------------------------
 
 def _keep_search_index_whole() -> None:
     """Sphinx 9 pickles the environment before it writes the pages, and its search index keeps

@@ -48,7 +48,7 @@ def _chinese_search():
     from sphinx.search.zh import SearchChinese
 
     class ChineseSearch(SearchChinese):
-        language_name = "English"  # the stemmer that english-stemmer.js defines; see above
+        language_name = "English"  # the stemmer that english-stemmer.js defines (the docstring)
         word_groups: list[list[str]] = []
         # The query's words as the index has them: a single letter ("I/O" gives "I", "O") is
         # never a word of the Chinese index, so it must not be required.
