@@ -76,13 +76,14 @@ def test_snippet_names_carry_no_ordering_numbers():
 def test_the_tools_table_and_the_mechanism_chapters_link_both_ways(edition):
     """Each row of the Tools chapter's closing table names the tool's section and the chapters
     that explain its mechanism; each of those chapters links forward to that section."""
-    tools = (DOCS / edition / "tools.md").read_text(encoding="utf-8")
+    tools = (DOCS / edition / "tools" / "index.md").read_text(encoding="utf-8")
     rows = [line for line in tools.splitlines() if line.startswith("| ") and "{doc}" in line]
     assert len(rows) >= 10
     missing = []
     for row in rows:
         sections = re.findall(r"\{ref\}`(?:[^`<]*<)?(tools-[\w-]+)>?`", row)
-        chapters = re.findall(r"\{doc\}`([\w/]+)`", row.rsplit("|", 2)[1])
+        named = re.findall(r"\{doc\}`([\w/]+)`", row.rsplit("|", 2)[1])
+        chapters = [chapter.lstrip("/") for chapter in named]
         assert sections and chapters, row
         for chapter in chapters:
             text = (DOCS / edition / f"{chapter}.md").read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""The claims of the chapter on Python's own IPC tools (docs/*/tools.md), on the published runs.
+"""The claims of the chapter on Python's own IPC tools (docs/*/tools/), on the published runs.
 
 Each test checks what the page says about the output and, through ``out.events``, the kernel
 object the page says the tool is made of: the socket pair under ``Pipe()``, the pipe and the late

@@ -182,7 +182,7 @@ def tie_breakers(env) -> dict[str, str]:
     from docutils import nodes
 
     # A section's title or its label naming the word counts ten uses: sockets.md's section
-    # labelled sockets-socketpair teaches socketpair more than tools.md's one mention.
+    # labelled sockets-socketpair teaches socketpair more than the tools chapter's one mention.
     labels = collections.defaultdict(list)
     for label, (docname, _id, _title) in env.domaindata["std"]["labels"].items():
         labels[docname].append(label)

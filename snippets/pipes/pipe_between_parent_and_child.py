@@ -3,7 +3,8 @@
 import os
 
 r, w = os.pipe()  # r: the read end, w: the write end
-# flush=True: nothing may stay in the buffer, or the child would copy it and print it again
+# flush=True: nothing may stay in the buffer, or the child would copy it and print it
+# again
 print(f"pipe: read end is fd {r}, write end is fd {w}", flush=True)
 
 pid = os.fork()

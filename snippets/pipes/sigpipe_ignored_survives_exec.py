@@ -58,8 +58,9 @@ def fork_exec(reset_sigpipe: bool):
 def posix_spawn(setsigdef: tuple[int, ...]):
     def start(out_w: int, err_w: int) -> int:
         actions = [(os.POSIX_SPAWN_DUP2, out_w, 1), (os.POSIX_SPAWN_DUP2, err_w, 2)]
+        # setsigdef: the signals set back to SIG_DFL in the child
         return os.posix_spawnp("yes", ["yes"], os.environ, file_actions=actions,
-                               setsigdef=setsigdef)  # signals set back to SIG_DFL
+                               setsigdef=setsigdef)
     return start
 
 
