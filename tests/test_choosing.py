@@ -119,7 +119,7 @@ def test_the_run_really_measured(snippet):
     ev = out.events
     n = places(out)  # each batch is measured once per placement of the child
     assert len(ev.calls("os.fork", pid=ev.main)) == 6 * 8 * n  # 6 mechanisms x 8 batches
-    batches = 10 * n + 1  # and one more channel of each kind, for the sizes
+    batches = 8 * n + 1  # and one more channel of each kind, for the sizes
     assert len(ev.calls("os.mkfifo")) == 2 * batches  # two FIFOs per channel
     assert [e.args["type"] for e in ev.calls("socket.socketpair")] == ["SOCK_STREAM"] * batches
     assert len(ev.calls("socket.bind")) == len(ev.calls("socket.connect")) == batches
