@@ -3,7 +3,8 @@
 The Makefile builds each edition from its own folder with its own language:
     sphinx-build -c . -D language=en    docs/en _build/html/en
     sphinx-build -c . -D language=zh_CN docs/zh _build/html/zh
-Whatever depends on the language is decided in docs/_ext/editions.py, after ``-D`` is applied.
+Whatever depends on the language is decided by the extensions in docs/_ext, after ``-D`` is
+applied (docs/_ext/editions.py holds the table of editions they read).
 """
 
 import contextlib
@@ -34,7 +35,15 @@ extensions = [
     "sphinxext.opengraph",  # link previews: og:title, og:description
     "snippetexec.sphinx_ext",  # executed snippets (sphinx-exec-code's exec_code, made safe)
     "pydoc_links",  # the {py} role: links to the Python documentation, offline
-    "editions",  # the two editions: titles, switch, Chinese search
+    # One concern each (the map of docs/_ext: docs/_ext/editions.py's docstring).
+    "editions",  # the table of the two editions: their titles and authors
+    "hosting",  # each edition's URLs: canonical, alternates, sitemaps, the site's root
+    "typography",  # Chinese text: spacing, full-width punctuation, the footer's date
+    "glossary",  # the glossary's wordings and synonyms; zh term anchors that stay put
+    "zh_search",  # the Chinese search index: jieba, the glossary's words and synonyms
+    "search_results",  # the teaching page first, readable summaries, a whole index
+    "pinyin_index",  # the zh general index in pinyin order
+    "page_html",  # tables' row headers, lighter code, the theme's labels, page descriptions
 ]
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
@@ -52,7 +61,7 @@ html_css_files = ["site.css"]
 html_js_files = [("site.js", {"defer": "defer"})]
 html_favicon = str(ROOT / "docs" / "_static" / "favicon.svg")
 templates_path = [str(ROOT / "docs" / "_templates")]
-html_last_updated_fmt = ""  # per-language format, set by the editions extension
+html_last_updated_fmt = ""  # per-language format, set by docs/_ext/typography.py
 html_copy_source = False
 html_show_sourcelink = False
 
@@ -76,7 +85,7 @@ locale_dirs = [str(ROOT / "docs" / "_locale")]
 # -- Hosting ------------------------------------------------------------------------------------
 # Where the site is published: each edition at <site_url><folder>/ (GitHub Pages: the Pages URL,
 # set by CI through SITE_URL; a local build: `make serve`). On Read the Docs each edition is a
-# project of its own and the URLs come from Read the Docs (docs/_ext/editions.py). Canonical
+# project of its own and the URLs come from Read the Docs (docs/_ext/hosting.py). Canonical
 # links, og:url, hreflang alternates, the sitemaps and robots.txt are all derived from it.
 site_url = os.environ.get("SITE_URL", "http://localhost:8000/")
 ogp_description_length = 200

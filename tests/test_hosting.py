@@ -384,7 +384,7 @@ def test_py_links_go_to_the_python_docs_in_the_editions_language(folder, docs):
 # --- the pages' weight and the build's log --------------------------------------------------------
 
 def test_highlighting_drops_only_the_spans_its_style_draws_in_the_code_colour():
-    """The pages' code keeps no span for names, punctuation and spaces (docs/_ext/editions.py,
+    """The pages' code keeps no span for names, punctuation and spaces (docs/_ext/page_html.py,
     PLAIN_TOKEN): right only while the highlighting style gives those tokens the colour of the
     code itself, in light and dark."""
     css = (HTML / "en" / "_static" / "pygments.css").read_text(encoding="utf-8")

@@ -70,3 +70,21 @@ def test_the_package_map_names_modules_that_exist_and_import():
     assert named == on_disk, "the map in snippetexec/__init__.py and the files differ"
     for name in named:
         importlib.import_module(f"snippetexec.{name}")
+
+
+def test_the_map_of_the_extensions_names_every_module_once_and_conf_loads_them():
+    """editions.py's docstring maps docs/_ext, one line per module or package: it names each one
+    on disk, once, and every one it names (but ``make bench``'s script) is an extension conf.py
+    loads."""
+    text = importlib.import_module("editions").__doc__
+    named = re.findall(r"^ {4}(\w+)(?:\.py|/) ", text, re.MULTILINE)
+    on_disk = {p.stem for p in EXT.glob("*.py")}
+    on_disk |= {p.parent.name for p in EXT.glob("*/__init__.py")}
+    assert sorted(named) == sorted(on_disk), "the map in editions.py and the files differ"
+    conf = ast.parse((ROOT / "conf.py").read_text(encoding="utf-8"))
+    extensions = next(ast.literal_eval(node.value) for node in conf.body
+                      if isinstance(node, ast.Assign) and node.targets[0].id == "extensions")
+    loaded = {name.split(".")[0] for name in extensions}
+    assert set(named) - {"bench"} <= loaded, "a module of the map is not in conf.py's extensions"
+    for name in named:
+        importlib.import_module(name)

@@ -1,7 +1,7 @@
 """`make locale`: the theme's messages for the zh edition, extracted from the templates.
 
 Every message the HTML templates (furo's, and this site's own in docs/_templates, which take
-precedence) and the editions extension pass through the catalog is extracted with Jinja2's and
+precedence) and docs/_ext/page_html.py pass through the catalog is extracted with Jinja2's and
 Babel's extractors, exactly as written there, so no message id is typed by hand. The result
 rewrites docs/_locale/zh_CN/LC_MESSAGES/sphinx.po: translations already there are kept, a message
 Sphinx's own Chinese catalog translates takes that translation, and the script lists any message
@@ -31,7 +31,7 @@ ROOT = HERE.parents[1]
 CATALOG = HERE / "zh_CN" / "LC_MESSAGES" / "sphinx.po"
 OURS = ROOT / "docs" / "_templates"
 THEME = Path(furo.__file__).parent / "theme" / "furo"
-PYTHON_SOURCES = [ROOT / "docs" / "_ext" / "editions.py"]
+PYTHON_SOURCES = [ROOT / "docs" / "_ext" / "page_html.py"]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
 
 
