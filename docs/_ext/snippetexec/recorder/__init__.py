@@ -100,25 +100,20 @@ with one ``fstat``, and remembered until it is closed or something else is opene
 usually the runner's output pipe, so ``print`` via ``os.write(1, ...)`` is recorded too (the
 ``start`` event's ``stdio`` names it, and ``Events.output_pipe`` gives it).
 
-Per-snippet setting (header line, read by the runner and passed as ``SNIPPET_OBSERVE``)::
-
-    # snippet: observe = first 50     in each process, only the first 50 events of each repeated
-                                      call (os.read, os.write, os.close, socket send/recv...,
-                                      os.kill, sigwait, sigpending, waitpid...), then one
-                                      "observe.limit" event {"call", "limit"}, and that call's
-                                      wrapper takes itself off the module: later calls cost
-                                      nothing (a forked child starts again with its own 50).
-                                      The default is first 1000.
-    # snippet: observe = all          every event (a test that counts calls in the thousands)
-    # snippet: observe = off          nothing is recorded (the wrappers are not even installed)
+What is recorded per process is set by the snippet's header, ``# snippet: observe = first N``
+(the default: first 1000 events of each repeated call), ``all`` or ``off`` (observe.py), passed
+as ``SNIPPET_OBSERVE``; past N a call's wrapper takes itself off (``core.saturate``) until the
+next fork, whose child gets its own first N.
 
 Costs (measured on the shared 2-core build machine, CPython 3.11, medians of interleaved runs):
-start-up about +1.5 ms per Python process (the sitecustomize part is a stub carrying the code
-precompiled); each recorded event about 4 µs (10 µs on a heavily loaded
-machine); a read/write on a descriptor that is not IPC about +0.1 µs; a call past its limit 0 µs
-(its wrapper is off), or about 0.2 µs through a reference taken before the limit was reached
-(``from os import read``, a bound method ``sock.recv`` kept in a variable, subprocess's
-``_waitpid=os.waitpid``). So timing-sensitive snippets take a small limit
+start-up about +1.9 ms per Python process over the runner's own sitecustomize, the package
+imported from its .pyc files (sockets and mappings only when socket and mmap are imported; the
+marshalled code object this package replaced cost +2.5 ms in the same measurement, 300
+interleaved ``python -c pass``); each recorded event about 4 µs (10 µs on a
+heavily loaded machine); a read/write on a descriptor that is not IPC about +0.1 µs; a call
+past its limit 0 µs (its wrapper is off), or about 0.2 µs through a reference taken before the
+limit was reached (``from os import read``, a bound method ``sock.recv`` kept in a variable,
+subprocess's ``_waitpid=os.waitpid``). So timing-sensitive snippets take a small limit
 (``choosing/measure_costs.py``: ``first 20``, within noise of no observation; the default
 ``first 1000`` doubles its latencies) or ``off`` (``signals/count_one_second.py``: it does no
 IPC, and the wrapper's 0.1 µs is ~10 % of its per-number cost).
@@ -129,7 +124,8 @@ plus one audit hook (``os.exec``, and ``open`` to forget descriptor classificati
 calls the original C function (same signature, same exceptions, PEP 475 retries unchanged),
 then writes one line with a single ``os.write`` on an ``O_APPEND`` descriptor kept at a high fd
 number (so it never shifts the fds a snippet prints, and lines from many processes never
-interleave). Uncaught-exception tracebacks are printed without the wrappers' frames.
+interleave). Uncaught-exception tracebacks are printed without the wrappers' frames (those of
+this package's files: ``core.OUR_FILES``), and ``at`` names the first frame outside them.
 
 Not recorded: what a program does after exec'ing into something other than Python (its exec and
 its end, seen by its parent's wait, are); Python started with -I, -S or -E (no sitecustomize);

@@ -25,6 +25,7 @@ LIMITED = frozenset({
     "signal.pause", "fcntl.fcntl", "calling"})
 # Frames of these files are the recorder's own: ``at`` names the first frame that is not.
 OURS = os.path.dirname(__file__) + os.sep
+OUR_FILES = frozenset(OURS + name for name in os.listdir(OURS) if name.endswith(".py"))
 
 _write = os.write
 _getframe = sys._getframe
@@ -80,7 +81,7 @@ def emit(call, args, result=None, error=None, **extra):
     for key, value in extra.items():
         line += ',"' + key + '":' + enc(value)
     frame = _getframe(1)  # where the call was made: the first frame that is not ours
-    while frame is not None and frame.f_code.co_filename.startswith(OURS):
+    while frame is not None and frame.f_code.co_filename in OUR_FILES:
         frame = frame.f_back
     if frame is not None:
         line += ',"at":' + quote(frame.f_code.co_filename.rpartition("/")[2] + ":"
@@ -146,7 +147,7 @@ def strip(tb):
     """The traceback ``tb`` without the recorder's frames."""
     kept = []
     while tb is not None:
-        if not tb.tb_frame.f_code.co_filename.startswith(OURS):
+        if tb.tb_frame.f_code.co_filename not in OUR_FILES:
             kept.append(tb)
         tb = tb.tb_next
     new = None
