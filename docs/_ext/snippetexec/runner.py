@@ -62,7 +62,7 @@ class Run:
     timed_out: bool = False
     leftovers: list[str] = dataclasses.field(default_factory=list)
     finished_at: float = 0.0  # time.time() when the run ended
-    events: list[dict] = dataclasses.field(default_factory=list)  # what it did (observe.py)
+    events: list[dict] = dataclasses.field(default_factory=list)  # what it did (recorder/)
     calls: list[dict] = dataclasses.field(default_factory=list)  # the "Calls made" rows (calls.py)
     calls_from: str = ""  # where the system-call column comes from, or why it is missing
     strace_logs: dict | None = None  # a traced run's strace logs (not cached)
