@@ -638,3 +638,14 @@ def test_the_build_side_carries_no_code_object():
     source = (observe.RECORDER.parent / "observe.py").read_text()
     assert "marshal" not in source and "b64" not in source and "base64" not in source
     assert len(observe.SITE_CODE.splitlines()) <= 6
+
+
+def test_the_runs_cache_key_covers_every_module_of_the_recorder(monkeypatch):
+    from snippetexec import runner
+
+    read = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self) or original(self))
+    runner._machinery_digest()
+    assert set(observe.RECORDER.glob("*.py")) <= set(read)
+    assert observe.RECORDER.parent / "observe.py" in read
