@@ -33,7 +33,7 @@ sys.path.insert(0, str(DOCS / "_ext"))
 from snippetexec import calls, contain, runner  # noqa: E402
 
 try:
-    from snippetexec.observe import Events  # noqa: E402
+    from snippetexec.events import Events  # noqa: E402
 except ImportError:  # the observation layer is not there yet
     Events = list
 

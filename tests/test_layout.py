@@ -64,9 +64,11 @@ def test_no_module_of_the_extensions_imports_another_in_a_cycle():
 
 def test_the_package_map_names_modules_that_exist_and_import():
     text = importlib.import_module("snippetexec").__doc__
-    named = set(re.findall(r"\b(sphinx_ext|runner|contain|sandbox_init|observe|tracing|calls|"
-                           r"hostfiles)\b", text))
-    on_disk = {p.stem for p in (EXT / "snippetexec").glob("*.py")} - {"__init__"}
+    named = set(re.findall(r"\b(sphinx_ext|runner|contain|sandbox_init|observe|events|recorder|"
+                           r"tracing|calls|hostfiles)\b", text))
+    package = EXT / "snippetexec"
+    on_disk = ({p.stem for p in package.glob("*.py")} - {"__init__"}) | {
+        p.parent.name for p in package.glob("*/__init__.py")}
     assert named == on_disk, "the map in snippetexec/__init__.py and the files differ"
     for name in named:
         importlib.import_module(f"snippetexec.{name}")
@@ -88,3 +90,25 @@ def test_the_map_of_the_extensions_names_every_module_once_and_conf_loads_them()
     assert set(named) - {"bench"} <= loaded, "a module of the map is not in conf.py's extensions"
     for name in named:
         importlib.import_module(name)
+
+
+def test_the_recorders_map_names_its_modules():
+    recorder = importlib.import_module("snippetexec.recorder")
+    listed = re.search(r"Modules, by what they record:\n\n(.*?)\n\n", recorder.__doc__, re.S)
+    named = {line.split()[0] for line in listed.group(1).splitlines()}
+    on_disk = {p.stem for p in (EXT / "snippetexec" / "recorder").glob("*.py")} - {"__init__"}
+    assert named == on_disk, "the map in recorder/__init__.py and the files differ"
+    for name in named:
+        importlib.import_module(f"snippetexec.recorder.{name}")
+
+
+def test_no_function_of_the_execution_layer_is_over_80_lines():
+    long = []
+    for path in [*(EXT / "snippetexec").glob("*.py"), *(EXT / "snippetexec").glob("*/*.py")]:
+        if path.parent.name != "recorder" and path.stem not in ("observe", "events"):
+            continue  # the observation layer (the other modules are not held to it yet)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                if node.end_lineno - node.lineno + 1 > 80:
+                    long.append(f"{path.name}:{node.lineno} {node.name}")
+    assert not long, long

@@ -35,7 +35,7 @@ def observed(tmp_path: Path, code: str | Path, setting: str | None = None, recor
     return the completed process (stdout and stderr merged, as text) and the events recorded."""
     site = tmp_path / "site"
     site.mkdir(exist_ok=True)
-    (site / "sitecustomize.py").write_text(observe.SITE_CODE)
+    observe.write_site(site)
     events_file = tmp_path / "events.jsonl"
     if events_file.exists():
         events_file.unlink()
@@ -575,3 +575,77 @@ def test_snippets_print_the_same_observed_or_not(tmp_path, name):
 
 def test_signal_numbers_used_in_names_exist():
     assert signal.Signals["SIGPIPE"]  # the names events use are those of signal.Signals
+
+
+# --- the site folder: the recorder as byte-compiled modules -------------------------------------
+
+def test_the_recorder_loads_from_its_precompiled_bytecode_in_a_read_only_site(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    observe.write_site(site)
+    modules = {p.stem for p in observe.RECORDER.glob("*.py")}
+    tag = sys.implementation.cache_tag
+    assert {p.name for p in (site / observe.PACKAGE / "__pycache__").iterdir()} == {
+        f"{m}.{tag}.pyc" for m in modules}
+    for path in (site, *site.rglob("*")):
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    try:
+        proc, ev = observed(tmp_path, """\
+            import sys
+            for name, module in sorted(sys.modules.items()):
+                if name.startswith("_snippet_recorder"):
+                    print(name, type(module.__spec__.loader).__name__,
+                          module.__spec__.cached.endswith(".pyc"), file=sys.stderr)
+            import os
+            print(os.read.__code__.co_filename)
+            """)
+    finally:
+        for path in (site, *site.rglob("*")):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+    assert proc.returncode == 0, proc.stdout
+    assert proc.stdout.splitlines()[-1] == str(site / observe.PACKAGE / "descriptors.py")
+    assert ev.one("start").at.startswith("sitecustomize.py:")
+
+
+def test_no_module_is_compiled_at_start_up(tmp_path):
+    """python -v says where each module's code came from: the .pyc files, never the sources."""
+    observed(tmp_path, "pass\n")  # makes the site folder
+    env = dict(os.environ, PYTHONPATH=str(tmp_path / "site"), PYTHONDONTWRITEBYTECODE="1",
+               **observe.environment(tmp_path / "events.jsonl"))
+    said = subprocess.run([sys.executable, "-v", "-c", "pass"], env=env, capture_output=True,
+                          text=True, timeout=30).stderr
+    ours = [line for line in said.splitlines() if observe.PACKAGE in line and "code" in line]
+    assert len(ours) == len(list(observe.RECORDER.glob("*.py"))) - 2  # not sockets, mappings
+    assert all("code object from" in line and line.rstrip().endswith(".pyc'") for line in ours)
+    assert "matches" not in "".join(ours)  # no source compiled
+
+
+def test_a_family_patched_on_import_records_once_imported(tmp_path):
+    proc, ev = observed(tmp_path, """\
+        import sys
+        print(sorted(n for n in sys.modules if n.startswith("_snippet_recorder.")))
+        import socket
+        a, b = socket.socketpair()
+        a.close(), b.close()
+        print(sorted(n for n in sys.modules if n.startswith("_snippet_recorder.")))
+        """)
+    before, after = proc.stdout.splitlines()
+    assert "_snippet_recorder.sockets" not in before and "_snippet_recorder.sockets" in after
+    assert [e.call for e in ev][1:] == ["socket.socketpair", "socket.close", "socket.close"]
+
+
+def test_the_build_side_carries_no_code_object():
+    source = (observe.RECORDER.parent / "observe.py").read_text()
+    assert "marshal" not in source and "b64" not in source and "base64" not in source
+    assert len(observe.SITE_CODE.splitlines()) <= 6
+
+
+def test_the_runs_cache_key_covers_every_module_of_the_recorder(monkeypatch):
+    from snippetexec import runner
+
+    read = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self) or original(self))
+    runner._machinery_digest()
+    assert set(observe.RECORDER.glob("*.py")) <= set(read)
+    assert observe.RECORDER.parent / "observe.py" in read

@@ -1,6 +1,6 @@
 """The "Calls made" panel: for each Python call a run made, the system call it became.
 
-The Python side comes from the events of the run the page shows (observe.py). The system-call
+The Python side comes from the events of the run the page shows (events.py). The system-call
 side comes from a second run of the same snippet under ``strace -f``: ptrace changes the timing of
 signals and scheduling, so the output shown never comes from a traced run. The two runs are
 matched process by process (the main process, then children in the order each parent forked
@@ -166,7 +166,7 @@ def rows(shown: list[dict], traced: list[dict] | None = None,
     same result) in the process at the same place of the tree; the two runs' sequences of calls
     are aligned per process, since timing can add or remove calls (a read that got less).
     """
-    from .observe import Event  # noqa: PLC0415 (observe is optional for the runner)
+    from .events import Event  # noqa: PLC0415 (the events are optional for the runner)
 
     shown_paths = _paths(shown)
     per_path: dict[str, list[int]] = {}

@@ -274,7 +274,7 @@ class Layout:
         return {"tmp": Path("/tmp"), "shm": Path("/dev/shm")}.get(name, INSIDE / name)
 
     def events(self, inside: bool = False) -> Path:
-        """The events file (observe.py), written by every process of the run."""
+        """The events file (recorder/), written by every process of the run."""
         return (self.inside("events") if inside else self.host("events")) / "events.jsonl"
 
     def scanned(self) -> list[tuple[str, Path]]:

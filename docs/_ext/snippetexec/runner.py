@@ -62,7 +62,7 @@ class Run:
     timed_out: bool = False
     leftovers: list[str] = dataclasses.field(default_factory=list)
     finished_at: float = 0.0  # time.time() when the run ended
-    events: list[dict] = dataclasses.field(default_factory=list)  # what it did (observe.py)
+    events: list[dict] = dataclasses.field(default_factory=list)  # what it did (recorder/)
     calls: list[dict] = dataclasses.field(default_factory=list)  # the "Calls made" rows (calls.py)
     calls_from: str = ""  # where the system-call column comes from, or why it is missing
     strace_logs: dict | None = None  # a traced run's strace logs (not cached)
@@ -335,10 +335,12 @@ def run_context() -> dict:
 def _machinery_digest() -> bytes:
     """The runner's own code: a change to how snippets are run runs them again."""
     digest = hashlib.sha256(RUNNER_VERSION.encode())
-    for module in sorted(Path(__file__).parent.glob("*.py")):
-        if module.name in ("runner.py", "observe.py", "contain.py", "sandbox_init.py",
-                           "hostfiles.py", "calls.py", "tracing.py"):
-            digest.update(module.read_bytes())
+    here = Path(__file__).parent
+    for module in [*sorted(here.glob("*.py")), *sorted((here / "recorder").glob("*.py"))]:
+        if module.parent.name == "recorder" or module.name in (
+                "runner.py", "observe.py", "contain.py", "sandbox_init.py", "hostfiles.py",
+                "calls.py", "tracing.py"):
+            digest.update(module.name.encode() + b"\0" + module.read_bytes())
     return digest.digest()
 
 
@@ -378,7 +380,7 @@ def run(target: Snippet | Path | str, timeout: float | None = None, trace: bool 
     base = Path(tempfile.mkdtemp(prefix="snippet-"))
     try:
         layout = contain.Layout(base, how.contained)
-        (layout.host("site") / "sitecustomize.py").write_text(_SITECUSTOMIZE + _observer_code())
+        observe.write_site(layout.host("site"), _SITECUSTOMIZE)
         layout.events().touch()
         mark = uuid.uuid4().hex
         env = contain.environment(layout, {
@@ -708,11 +710,6 @@ def _descendants(top: int) -> list[int]:
 
 
 # --- observation: what the run did (docs/_ext/snippetexec/observe.py) ----------------------------
-
-def _observer_code() -> str:
-    """The observation layer's code for sitecustomize."""
-    return "\n" + observe.SITE_CODE
-
 
 MAX_EVENTS = 20_000  # events kept per run; a loop should ask for fewer (# snippet: observe = ...)
 
