@@ -58,7 +58,7 @@ $(VENV_PYTHON): FORCE
 	elif [ ! -f $@ ]; then echo "$$want" > $@; fi
 
 $(STAMP): requirements.txt $(VENV_PYTHON)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --use-pep517 -r requirements.txt
 	touch $@
 
 comma := ,
