@@ -440,6 +440,24 @@ def test_editing_a_program_a_snippet_runs_reruns_it_once_for_both_editions(site)
             assert "helper says two" in html and "helper says one" not in html, (folder, page)
 
 
+def test_a_run_made_another_way_by_the_other_edition_reaches_this_editions_pages(site):
+    """Nothing of the pages changes, only how runs are made (here containment switched off):
+    the first edition runs the snippet again, the second takes that run from the cache, and
+    both write their page again with it."""
+    site.snippet("demo/where.py", "import os\nprint('pid 2:', os.getpid() == 2)\n")
+    site.page("one", "demo/where.py", folders=("en", "zh"))
+    env = {k: v for k, v in os.environ.items() if k != runner.contain.ENV_SWITCH}
+    for folder in ("en", "zh"):
+        assert site.build(folder=folder, env=env).returncode == 0
+    off = dict(env, **{runner.contain.ENV_SWITCH: "off"})
+    results = [site.build(folder=folder, env=off) for folder in ("en", "zh")]
+    assert [r.returncode for r in results] == [0, 0], results[1].stderr
+    assert "1 run by this build" in results[0].stdout
+    assert "0 run by this build" in results[1].stdout  # the second edition reuses the run
+    for folder in ("en", "zh"):
+        assert "pid 2: False" in site.html("one", folder), folder  # the uncontained run
+
+
 def test_unchanged_rebuild_runs_no_snippet(site):
     site.snippet("demo/value.py", "print('value')\n")
     site.page("one", "demo/value.py")

@@ -206,8 +206,14 @@ class SnippetCollector(EnvironmentCollector):
         if wanted:
             # Most snippets spend their time waiting (on pipes, timers, children): two per core.
             _run_all(wanted, self.results, app.config.snippet_jobs or 2 * (os.cpu_count() or 1))
-        rewrite = {d for _name, (key, places) in records.items() if key in self.results.ran
+        # A page is written again when its snippet's run is not the one it shows: run by this
+        # build, or taken from the cache under another key than last time (the other edition's
+        # build ran it after a change to how runs are made, with no page changed).
+        shown = getattr(env, "snippet_shown_keys", {})
+        rewrite = {d for name, (key, places) in records.items()
+                   if key in self.results.ran or shown.get(name) != key
                    for d, _line, _how in places}
+        env.snippet_shown_keys = {name: key for name, (key, _places) in records.items()}
         digest = _runs_digest(env, self.results)
         if digest != getattr(env, "snippet_runs_digest", None):
             rewrite |= _runs_pages(env)
