@@ -29,13 +29,15 @@ SNIPPETS = ROOT / "snippets"
 
 
 def observed(tmp_path: Path, code: str | Path, setting: str | None = None, record: bool = True,
-             timeout: float = 30, python: str = sys.executable,
+             timeout: float = 30, python: str = sys.executable, write_site: bool = True,
              ) -> tuple[subprocess.CompletedProcess, observe.Events]:
     """Run ``code`` (source text or a snippet path) with the observation layer, by ``python``;
-    return the completed process (stdout and stderr merged, as text) and the events recorded."""
+    return the completed process (stdout and stderr merged, as text) and the events recorded.
+    ``write_site``: False where the test has made tmp_path/site itself (read-only, say)."""
     site = tmp_path / "site"
-    site.mkdir(exist_ok=True)
-    observe.write_site(site)
+    if write_site:
+        site.mkdir(exist_ok=True)
+        observe.write_site(site)
     events_file = tmp_path / "events.jsonl"
     if events_file.exists():
         events_file.unlink()
@@ -598,7 +600,7 @@ def test_the_recorder_loads_from_its_precompiled_bytecode_in_a_read_only_site(tm
                           module.__spec__.cached.endswith(".pyc"), file=sys.stderr)
             import os
             print(os.read.__code__.co_filename)
-            """)
+            """, write_site=False)
     finally:
         for path in (site, *site.rglob("*")):
             path.chmod(0o755 if path.is_dir() else 0o644)
