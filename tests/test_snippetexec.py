@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, requires
 from snippetexec import runner
 
 SPHINX_BUILD = Path(sys.executable).with_name("sphinx-build")
@@ -444,6 +444,7 @@ def test_a_run_made_another_way_by_the_other_edition_reaches_this_editions_pages
     """Nothing of the pages changes, only how runs are made (here containment switched off):
     the first edition runs the snippet again, the second takes that run from the cache, and
     both write their page again with it."""
+    requires("contained")
     site.snippet("demo/where.py", "import os\nprint('pid 2:', os.getpid() == 2)\n")
     site.page("one", "demo/where.py", folders=("en", "zh"))
     env = {k: v for k, v in os.environ.items() if k != runner.contain.ENV_SWITCH}
