@@ -13,6 +13,7 @@ same run, and it must be a run of the files as they are now). Two other modes, f
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import functools
 import json
 import os
@@ -128,6 +129,41 @@ def ordinary_python() -> str | None:
         if ok == "True" and fallback is None:
             fallback = candidate
     return fallback
+
+
+@dataclasses.dataclass
+class ByHandRun:
+    stdout: str
+    stderr: str  # "" when asked for stdout and stderr in one pipe
+    returncode: int
+    left: list[str]  # what the run left in its working folder
+
+
+def run_by_hand(name: str, tmp_path: Path, merged: bool = False) -> ByHandRun:
+    """snippets/<name> run as the README tells a reader to: ordinary_python() as an ordinary
+    user (when the tests run as root), from a fresh empty folder outside the repository, its
+    output to a pipe (``merged``: stdout and stderr in one), no PYTHONUNBUFFERED.
+    tests/test_by_hand.py does this for every snippet with figures masked; a chapter's test uses
+    this to compare one snippet's output line for line."""
+    requires("not-root")
+    chapter, file = name.split("/")
+    copy = tmp_path / "by-hand" / "snippets" / chapter
+    shutil.copytree(SNIPPETS / chapter, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    folder = tmp_path / "by-hand" / "folder"
+    folder.mkdir(mode=0o777)
+    folder.chmod(0o777)  # the umask may have taken bits away
+    for path in [tmp_path, tmp_path / "by-hand", copy.parent, copy, *copy.iterdir()]:
+        path.chmod(0o755)
+    for parent in tmp_path.parents:  # pytest's folders are private to their user
+        if parent == Path("/tmp") or parent == Path("/"):
+            break
+        parent.chmod(parent.stat().st_mode | 0o005)
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "HOME": "/tmp"}
+    done = subprocess.run([*as_ordinary_user(), ordinary_python(), str(copy / file)],
+                          cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT if merged else subprocess.PIPE, text=True,
+                          timeout=runner.Snippet.load(name).timeout + 5)
+    return ByHandRun(done.stdout, done.stderr or "", done.returncode, sorted(os.listdir(folder)))
 
 
 def python_version(python: str) -> str:

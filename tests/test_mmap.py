@@ -6,37 +6,18 @@ snippet really made the mappings, processes and pipes the page talks about.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import SNIPPETS
-
-SYSTEM_PYTHON = Path("/usr/bin/python3")  # one an ordinary user may run (pyenv's lives in /root)
+from conftest import run_by_hand
 
 
 def by_hand(name: str, tmp_path: Path) -> list[str]:
-    """The output of snippets/<name> run as a reader runs it: python3 from another folder,
-    output to a pipe, no PYTHONUNBUFFERED, as uid 65534 when the tests run as root."""
-    copy = tmp_path / "snippets"
-    shutil.copytree(SNIPPETS / name.split("/")[0], copy)
-    for path in [tmp_path, copy, *copy.iterdir()]:
-        path.chmod(0o755)
-    for parent in tmp_path.parents:
-        if parent == Path("/tmp"):
-            break
-        parent.chmod(parent.stat().st_mode | 0o005)
-    python = str(SYSTEM_PYTHON) if SYSTEM_PYTHON.exists() else sys.executable
-    command = [python, str(copy / name.split("/")[1])]
-    if os.getuid() == 0:
-        command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
-    env = {"PATH": os.environ["PATH"], "LANG": "C.UTF-8"}
-    done = subprocess.run(command, cwd="/", env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, timeout=60)
+    """The output of snippets/<name> run as a reader runs it (conftest.run_by_hand), stdout
+    and stderr in one pipe as on the page."""
+    done = run_by_hand(name, tmp_path, merged=True)
     assert done.returncode == 0 and "Traceback" not in done.stdout, done.stdout
+    assert done.left == []
     return done.stdout.splitlines()
 
 def mappings(out, pid=None):

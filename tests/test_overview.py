@@ -2,13 +2,10 @@
 
 import os
 import re
-import shutil
-import subprocess
-import tempfile
 
 import pytest
 
-from conftest import DOCS, SNIPPETS, published_runs
+from conftest import DOCS, SNIPPETS, published_runs, run_by_hand
 
 
 def at(events, event) -> int:
@@ -56,58 +53,15 @@ AS_USER = {"sockets/socket_permissions.py": {
         "the owner itself, mode sr--------: EACCES"}}
 
 
-def ordinary_user_python() -> tuple[list[str], str] | None:
-    """(command prefix, python) that runs Python 3.11+ as an ordinary user, or None."""
-    if os.getuid() != 0:
-        return [], shutil.which("python3") or "python3"
-    setpriv = shutil.which("setpriv")
-    if not setpriv:
-        return None
-    prefix = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
-    for python in dict.fromkeys(p for p in ("/usr/bin/python3", shutil.which("python3")) if p):
-        check = subprocess.run([*prefix, python, "-c", "import sys; print(sys.version_info >= "
-                                "(3, 11))"], capture_output=True, text=True, cwd="/")
-        if check.stdout.strip() == "True":
-            return prefix, python
-    return None
-
-
-@pytest.fixture(scope="module")
-def by_hand():
-    """Run a snippet as the overview tells a reader to: an ordinary user, from a fresh folder
-    outside the repository, output to a pipe, no PYTHONUNBUFFERED. Returns (output, stderr,
-    returncode, what was left in the folder)."""
-    found = ordinary_user_python()
-    if found is None:
-        pytest.skip("no setpriv, or no Python 3.11+ that an ordinary user may run")
-    prefix, python = found
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "HOME": "/tmp"}
-    # A world-readable copy in /tmp (pytest's own temporary folders are private to root).
-    with tempfile.TemporaryDirectory(prefix="by-hand-") as copy:
-        os.chmod(copy, 0o755)
-        shutil.copytree(SNIPPETS, os.path.join(copy, "snippets"))
-        for folder, dirs, files in os.walk(copy):
-            for name in dirs + files:
-                os.chmod(os.path.join(folder, name), 0o755)
-
-        def run(name: str):
-            with tempfile.TemporaryDirectory() as cwd:
-                os.chmod(cwd, 0o777)
-                done = subprocess.run([*prefix, python, os.path.join(copy, "snippets", name)],
-                                      cwd=cwd, env=env, capture_output=True, text=True,
-                                      timeout=60)
-                return done.stdout, done.stderr, done.returncode, os.listdir(cwd)
-        yield run
-
-
 @pytest.mark.parametrize("name", BY_HAND)
 def test_run_by_hand_as_an_ordinary_user_into_a_pipe_it_prints_the_page_output(
-        snippet, by_hand, name):
+        snippet, tmp_path, name):
     out = snippet(name)
     # The page's output comes from a run of this very file, not from a program that prints it.
     argv = out.events.argv_of(out.events.main) or []
     assert any(arg.endswith(f"snippets/{name}") for arg in argv), argv
-    stdout, stderr, returncode, left = by_hand(name)
+    done = run_by_hand(name, tmp_path)
+    stdout, stderr, returncode, left = done.stdout, done.stderr, done.returncode, done.left
     # By hand the program runs as an ordinary user; the published run may have been root's.
     as_user = AS_USER.get(name, {})
     assert stdout.splitlines() == [as_user.get(line, line) for line in out.lines]

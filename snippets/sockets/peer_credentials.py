@@ -11,9 +11,10 @@ SO_PEERPIDFD = getattr(socket, "SO_PEERPIDFD", 77)  # Linux 6.5; 77 on x86 and A
 
 
 def peer_credentials(conn: socket.socket) -> tuple[int, int, int]:
-    size = struct.calcsize("3i")
+    # struct ucred: pid_t, then uid_t and gid_t, which are unsigned
+    size = struct.calcsize("iII")
     creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, size)
-    return struct.unpack("3i", creds)
+    return struct.unpack("iII", creds)
 
 
 with tempfile.TemporaryDirectory() as folder:
