@@ -8,6 +8,7 @@ afterwards by a marker in their command line, unique to each test.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import pty
@@ -676,21 +677,34 @@ def test_a_run_is_bounded_in_its_folders_and_in_its_memory(tmp_path):
     hog = write(tmp_path / "hog.py", """\
         # snippet: timeout = 60
         import os
-        children = []
-        for _ in range(3):  # 3 x 1 GiB, each inside the 2 GiB per process
+        hold_r, hold_w = os.pipe()
+        children, ready = [], []
+        for _ in range(3):  # 3 x 1 GiB, each inside the 2 GiB per process, all at once
+            ready_r, ready_w = os.pipe()
             pid = os.fork()
             if pid == 0:
+                for fd in [hold_w, ready_r] + ready:
+                    os.close(fd)
                 block = bytearray(1 << 30)
                 for i in range(0, len(block), 4096):
                     block[i] = 1
+                os.write(ready_w, b"!")  # all of it touched, and held
+                os.read(hold_r, 1)  # until the parent closes hold_w
                 os._exit(0)
+            os.close(ready_w)
             children.append(pid)
+            ready.append(ready_r)
+        # b"!" from a child that holds its GiB, b"" (EOF) from one that died first
+        print([os.read(fd, 1) for fd in ready])
+        os.close(hold_w)
         print([os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in children])
     """)
     result = runner.run(hog, timeout=60)
     assert not result.ok and "used all its memory" in " ".join(result.problems), \
         result.describe()
-    assert "-9" in result.output  # the kernel killed at least one of them
+    held, statuses = (ast.literal_eval(line) for line in result.output.splitlines())
+    # The kernel killed at least one of them before it held its GiB
+    assert b"" in held and -9 in statuses, result.describe()
 
 
 @contained_only

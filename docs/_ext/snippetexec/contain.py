@@ -380,7 +380,10 @@ def _cgroup_parents() -> dict[str, Path]:
 _LIMIT_FILES = {"pids": [("pids.max", PROCESS_LIMIT)],
                 "memory": [("memory.max", RUN_MEMORY), ("memory.swap.max", 0)]}
 _LIMIT_FILES_V1 = {"pids": [("pids.max", PROCESS_LIMIT)],
-                   "memory": [("memory.limit_in_bytes", RUN_MEMORY)]}
+                   # RAM, then RAM and swap together: swap must not take what RAM may not
+                   "memory": [("memory.limit_in_bytes", RUN_MEMORY),
+                              ("memory.memsw.limit_in_bytes", RUN_MEMORY)]}
+_OPTIONAL_LIMITS = ("memory.swap.max", "memory.memsw.limit_in_bytes")  # no swap accounting
 
 
 class ProcessGroup:
@@ -407,7 +410,7 @@ class ProcessGroup:
                     try:
                         (path / file).write_text(str(value))
                     except OSError:
-                        if file != "memory.swap.max":  # no swap accounting: RAM is the bound
+                        if file not in _OPTIONAL_LIMITS:  # without swap accounting, RAM
                             raise
                 self.paths.append(path)
                 self.controllers.append(controller)
