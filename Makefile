@@ -68,15 +68,10 @@ html: $(STAMP)  ## build both editions (warnings are errors)
 ifdef FRESH
 	rm -rf $(SNIPPET_CACHE) $(BUILDDIR)/doctrees
 endif
+	@# The editions side by side (docs/_ext/build_editions.py): one runs a snippet, both show it.
 	@switch="$$($(BIN)/python docs/_ext/snippetexec/contain.py --for-make)" || exit 1; \
-	$(EDITIONS) | while read -r ed lang; do \
-	  [ -z "$(EDITION)" ] || [ "$(EDITION)" = "$$ed" ] || continue; \
-	  echo "building the $$ed edition"; \
-	  SNIPPET_CONTAIN="$$switch" $(BIN)/sphinx-build -b html -c . -D language=$$lang -d $(BUILDDIR)/doctrees/$$ed \
-	    -D snippet_cache_dir=$(abspath $(SNIPPET_CACHE)) \
-	    -D snippet_report_dir=$(abspath $(BUILDDIR))/reports \
-	    $(SPHINXOPTS) docs/$$ed $(BUILDDIR)/html/$$ed || exit 1; \
-	done
+	SNIPPET_CONTAIN="$$switch" $(BIN)/python docs/_ext/build_editions.py $(abspath $(BUILDDIR)) \
+	  $(abspath $(SNIPPET_CACHE)) "$(EDITION)" -- $(SPHINXOPTS)
 	@echo "open $(BUILDDIR)/html/index.html"
 
 RUNS ?= published

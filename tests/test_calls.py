@@ -215,9 +215,10 @@ def test_without_strace_the_system_calls_are_skipped_and_in_ci_they_fail(monkeyp
         conftest.feature.cache_clear()
 
 
-def test_the_closing_summary_names_every_feature_just_above_pytest_s_last_line():
+def test_the_closing_summary_names_every_feature_just_above_pytest_s_last_line(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist",
+         f"--basetemp={tmp_path / 'tmp'}",  # not the shared folder, whose old sessions it prunes
          "tests/test_calls.py", "-k", "without_a_traced_run"],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
         env={k: v for k, v in os.environ.items() if k not in ("CI", "PYTEST_XDIST_WORKER")})

@@ -440,6 +440,41 @@ def test_interrupting_the_build_stops_it_at_once_and_leaves_nothing_running(tmp_
         assert sorted(p.name for p in temp.iterdir() if p.name.startswith("snippet-")) == []
 
 
+def test_a_build_that_stops_while_it_reads_its_pages_stops_the_runs_it_started(tmp_path,
+                                                                               marker):
+    """Runs start as pages are read (schedule.Runs.start): a build that ends before it waits for
+    them (Ctrl+C while Sphinx reads) stops them at exit, leaving nothing running."""
+    slow = write(tmp_path / "snippets" / "demo" / "slow.py", f"""\
+        # snippet: timeout = 60
+        import subprocess
+        subprocess.run(["sleep", "{marker}"])
+    """)
+    build = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""\
+        import sys, time
+        sys.path.insert(0, {str(ROOT / "docs" / "_ext")!r})
+        from pathlib import Path
+        from snippetexec import runner, schedule
+        from snippetexec.sphinx_ext import Results
+        results = Results(Path({str(tmp_path / "cache")!r}), Path({str(slow.parents[1])!r}))
+        runs = schedule.Runs(results, 2, say=print, uncontained=lambda: None)
+        runs.start("k", runner.Snippet.load("demo/slow.py", results.snippet_dir))
+        print("started", flush=True)
+        time.sleep(60)  # reading pages, until interrupted
+    """)], stdout=subprocess.PIPE, text=True, env=dict(os.environ, TMPDIR=str(tmp_path)))
+    try:
+        assert wait_until(lambda: len(marked(marker)) == 1, 60), "the run did not start"
+        stopped = time.monotonic()
+        build.send_signal(signal.SIGINT)
+        build.wait(timeout=20)
+        took = time.monotonic() - stopped
+    finally:
+        if build.poll() is None:
+            build.kill()
+    assert wait_until(lambda: not marked(marker), 1), "a snippet survived the build"
+    assert took < 3 and build.returncode != 0
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("snippet-")] == []
+
+
 # --- 4. results cannot be forged ------------------------------------------------------------------
 
 @contained_only

@@ -65,7 +65,7 @@ def test_no_module_of_the_extensions_imports_another_in_a_cycle():
 def test_the_package_map_names_modules_that_exist_and_import():
     text = importlib.import_module("snippetexec").__doc__
     named = set(re.findall(r"\b(sphinx_ext|runner|contain|sandbox_init|observe|events|recorder|"
-                           r"tracing|calls|hostfiles)\b", text))
+                           r"tracing|calls|hostfiles|schedule)\b", text))
     package = EXT / "snippetexec"
     on_disk = ({p.stem for p in package.glob("*.py")} - {"__init__"}) | {
         p.parent.name for p in package.glob("*/__init__.py")}
@@ -76,8 +76,8 @@ def test_the_package_map_names_modules_that_exist_and_import():
 
 def test_the_map_of_the_extensions_names_every_module_once_and_conf_loads_them():
     """editions.py's docstring maps docs/_ext, one line per module or package: it names each one
-    on disk, once, and every one it names (but ``make bench``'s script) is an extension conf.py
-    loads."""
+    on disk, once, and every one it names (but the scripts of ``make bench`` and ``make html``)
+    is an extension conf.py loads."""
     text = importlib.import_module("editions").__doc__
     named = re.findall(r"^ {4}(\w+)(?:\.py|/) ", text, re.MULTILINE)
     on_disk = {p.stem for p in EXT.glob("*.py")}
@@ -87,7 +87,8 @@ def test_the_map_of_the_extensions_names_every_module_once_and_conf_loads_them()
     extensions = next(ast.literal_eval(node.value) for node in conf.body
                       if isinstance(node, ast.Assign) and node.targets[0].id == "extensions")
     loaded = {name.split(".")[0] for name in extensions}
-    assert set(named) - {"bench"} <= loaded, "a module of the map is not in conf.py's extensions"
+    scripts = {"bench", "build_editions"}
+    assert set(named) - scripts <= loaded, "a module of the map is not in conf.py's extensions"
     for name in named:
         importlib.import_module(name)
 

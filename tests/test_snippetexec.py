@@ -539,6 +539,36 @@ def test_a_snippet_that_measures_runs_alone_after_the_others(site):
     assert max(others_started) < min(float(runs[f"demo/{n}.py"]["end"]) for n in "abc")
 
 
+def test_two_builds_side_by_side_run_each_snippet_once_and_the_measuring_one_alone(site):
+    """As ``make html`` builds the editions (build_editions.py): one cache, two builds at once.
+    Each snippet runs in one of them; the other shows that very run; the snippet that measures
+    starts after every other run of both has ended."""
+    names = [f"demo/s{i}.py" for i in range(6)]
+    for name in names:
+        site.snippet(name, "import time, uuid\nprint('start', time.time())\n"
+                           "print('token', uuid.uuid4().hex)\ntime.sleep(0.3)\n"
+                           "print('end', time.time())\n")
+    site.snippet("demo/bench.py", "# snippet: alone = yes\nimport time, uuid\n"
+                                  "print('start', time.time())\nprint('token', uuid.uuid4().hex)\n"
+                                  "print('end', time.time())\n")
+    site.page("one", "demo/bench.py", *names, folders=("en", "zh"))
+    builds = [subprocess.Popen(site.command(folder=folder), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True) for folder in ("en", "zh")]
+    outputs = [build.communicate(timeout=300)[0] for build in builds]
+    assert [build.returncode for build in builds] == [0, 0], outputs
+    ran = [int(re.search(r"(\d+) run by this build", out).group(1)) for out in outputs]
+    assert sum(ran) == len(names) + 1, outputs  # each snippet run once, by one of the two
+    runs = {}
+    for folder in ("en", "zh"):
+        for name, record in site.published(folder).items():
+            runs.setdefault(name, []).append(dict(
+                line.split() for line in record["run"]["output"].splitlines()))
+    for name, (en, zh) in runs.items():
+        assert en == zh, name  # the same run on both editions' pages (the same token)
+    others_ended = max(float(runs[name][0]["end"]) for name in names)
+    assert float(runs["demo/bench.py"][0]["start"]) > others_ended
+
+
 def test_labels_follow_the_edition_language(site):
     site.snippet("demo/a.py", "print('a')\n")
     site.page("one", "demo/a.py", folders=("zh",))
@@ -585,6 +615,8 @@ def faked(tmp_path_factory) -> tuple[list[list[str]], dict[str, bool]]:
     subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
          "--tb=no", "--runs=fake", f"--junitxml={junit}",  # outcomes from the XML, no tracebacks
+         # Its own temporary folders: in the shared one it would prune this session's
+         f"--basetemp={folder / 'tmp'}",
          *(str(ROOT / "tests" / c) for c in CHAPTER_TESTS)],
         capture_output=True, text=True, timeout=900, cwd=ROOT,
         # The fakes are this file's own two-line programs: nothing to contain, and uncontained

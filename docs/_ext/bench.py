@@ -5,6 +5,11 @@ a clean build, `make test`'s steps after it (lint, a rebuild with nothing change
 that build), a rebuild after one snippet is edited, and the same pages built by plain Sphinx with
 execution switched off (clean, then unchanged). Prints the times side by side with the snippets'
 own run times and the ratios that matter.
+
+Each build's CPU time is the user and system time of everything it started (sphinx-build, the
+sandboxes, the snippets, strace), from getrusage(RUSAGE_CHILDREN); "cores busy" is that CPU
+time over the wall time, and "x bound" the wall time over CPU / cores: 1.00 would keep every
+core busy from start to end.
 """
 
 from __future__ import annotations
@@ -12,17 +17,53 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
+
+import build_editions
 
 from editions import EDITIONS
 
 ROOT = Path(__file__).resolve().parents[2]
-SPHINX_BUILD = Path(sys.executable).with_name("sphinx-build")
+CORES = os.cpu_count() or 1
+
+
+def children_cpu() -> float:
+    """User plus system seconds of the children this process has waited for so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+class Timed:
+    """Wall and CPU seconds of what ran between enter and exit (children waited for)."""
+
+    def __enter__(self):
+        self.wall, self.cpu = time.monotonic(), children_cpu()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall, self.cpu = time.monotonic() - self.wall, children_cpu() - self.cpu
+
+
+class Build(NamedTuple):
+    """One build of both editions."""
+
+    wall: float  # seconds
+    cpu: float  # seconds of user and system time, all its processes
+    ran: int  # snippets run
+
+    def cores(self) -> str:
+        """CPU figures: seconds, cores kept busy on average, wall time over the CPU bound."""
+        if not self.wall or not self.cpu:
+            return ""
+        return (f"CPU {self.cpu:.1f} s, {self.cpu / self.wall:.2f} of {CORES} cores busy, "
+                f"{self.wall / (self.cpu / CORES):.2f} x bound")
 
 
 class Site:
@@ -37,35 +78,40 @@ class Site:
         self.build_dir = where / "_build"
 
     def build(self, execute: bool = True, shared_cache: bool = True,
-              jobs: int = 0, calls: bool = True, contained: bool = True) -> tuple[float, int]:
-        """Build both editions; return the wall time and how many snippets were run.
+              jobs: int = 0, calls: bool = True, contained: bool = True) -> Build:
+        """Build both editions, as the Makefile does: wall and CPU time, snippets run.
 
-        shared_cache=False, jobs=1 is how sphinx-exec-code alone behaves: every edition runs every
-        snippet again, one after the other.
+        The editions build side by side and share the snippet cache, as ``make html`` builds
+        them (build_editions.py). shared_cache=False, jobs=1 is how sphinx-exec-code alone
+        behaves: every edition runs every snippet again, one after the other.
         """
+        env = {**os.environ,
+               "SNIPPET_CONTAIN": os.environ.get("SNIPPET_CONTAIN", "") if contained else "off"}
+        options = ["-W", "--keep-going", "-D", f"snippet_execute={int(execute)}",
+                   "-D", f"snippet_jobs={jobs}", "-D", f"snippet_calls={int(calls)}"]
+        cache = self.build_dir / "snippet-cache"
         ran = 0
-        started = time.monotonic()
-        for edition in EDITIONS:
-            folder, language = edition.folder, edition.language
-            if not shared_cache:
-                shutil.rmtree(self.build_dir / "snippet-cache", ignore_errors=True)
-            result = subprocess.run(
-                [str(SPHINX_BUILD), "-b", "html", "-c", str(self.root), "-W", "--keep-going",
-                 "-D", f"language={language}", "-d", str(self.build_dir / "doctrees" / folder),
-                 "-D", f"snippet_cache_dir={self.build_dir / 'snippet-cache'}",
-                 "-D", f"snippet_report_dir={self.build_dir / 'reports'}",
-                 "-D", f"snippet_execute={int(execute)}", "-D", f"snippet_jobs={jobs}",
-                 "-D", f"snippet_calls={int(calls)}",
-                 str(self.root / "docs" / folder), str(self.build_dir / "html" / folder)],
-                capture_output=True, text=True,
-                env={**os.environ, "SNIPPET_CONTAIN": os.environ.get("SNIPPET_CONTAIN", "")
-                     if contained else "off"},
-            )
-            if result.returncode:
-                sys.exit(f"build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
-            found = re.search(r"snippets: \d+ shown, (\d+) run by this build", result.stdout)
-            ran += int(found.group(1)) if found else 0
-        return time.monotonic() - started, ran
+        with Timed() as timed, tempfile.TemporaryDirectory(prefix="bench-logs-") as logs:
+            builds = []
+            for edition in EDITIONS:
+                if not shared_cache:
+                    shutil.rmtree(cache, ignore_errors=True)
+                log = open(Path(logs) / edition.folder, "w+", encoding="utf-8")  # noqa: SIM115
+                builds.append((subprocess.Popen(
+                    build_editions.command(edition, self.build_dir, cache, options),
+                    cwd=self.root, stdout=log, stderr=subprocess.STDOUT, env=env), log))
+                if not shared_cache:  # one after the other
+                    builds[-1][0].wait()
+            for build, log in builds:
+                status = build.wait()
+                log.seek(0)
+                output = log.read()
+                log.close()
+                if status:
+                    sys.exit(f"build failed:\n{output[-3000:]}")
+                found = re.search(r"snippets: \d+ shown, (\d+) run by this build", output)
+                ran += int(found.group(1)) if found else 0
+        return Build(timed.wall, timed.cpu, ran)
 
     def clean(self) -> None:
         shutil.rmtree(self.build_dir, ignore_errors=True)
@@ -98,49 +144,56 @@ class Site:
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-") as where:
         site = Site(Path(where))
-        clean, clean_ran = site.build()
+        clean = site.build()
         times = site.run_times()
         tests = site.test()
         lint = site.lint()
-        unchanged, unchanged_ran = site.build()
-        make_test = lint + unchanged + tests  # what `make test` does after `make html`
+        unchanged = site.build()
+        make_test = lint + unchanged.wall + tests  # what `make test` does after `make html`
         edited = site.root / "snippets" / "pipes" / "read_returns_eof.py"
         edited.write_text(edited.read_text() + "\n# edited by make bench\n")
-        one, one_ran = site.build()
+        one = site.build()
         site.clean()
-        plain, _ = site.build(execute=False)
-        plain_unchanged, _ = site.build(execute=False)
+        plain = site.build(execute=False)
+        plain_unchanged = site.build(execute=False)
         site.clean()
-        no_calls, _ = site.build(calls=False)
+        no_calls = site.build(calls=False)
         site.clean()
-        uncontained, _ = site.build(contained=False)
+        uncontained = site.build(contained=False)
         site.clean()
-        serial, serial_ran = site.build(shared_cache=False, jobs=1, calls=False)
+        serial = site.build(shared_cache=False, jobs=1, calls=False)
 
     longest_name = max(times, key=times.get)
     longest, total = times[longest_name], sum(times.values())
     rows = [
-        ("clean build, both editions", clean, f"{clean_ran} snippet runs"),
-        ("plain Sphinx clean build (no execution)", plain, f"ratio {clean / plain:.2f}"),
-        ("  execution adds", clean - plain, ""),
-        ("clean build without the Calls made panels", no_calls,
-         f"the panels' traced runs add {clean - no_calls:.2f} s"),
-        ("clean build without containment", uncontained,
-         f"containment adds {clean - uncontained:.2f} s ({(clean / uncontained - 1) * 100:.0f} %)"),
+        ("clean build, both editions", clean.wall, f"{clean.ran} snippet runs; {clean.cores()}"),
+        ("plain Sphinx clean build (no execution)", plain.wall,
+         f"ratio {clean.wall / plain.wall:.2f}; {plain.cores()}"),
+        ("  execution adds", clean.wall - plain.wall,
+         f"CPU {clean.cpu - plain.cpu:.1f} s"),
+        ("clean build without the Calls made panels", no_calls.wall,
+         f"the panels' traced runs add {clean.wall - no_calls.wall:.2f} s, "
+         f"CPU {clean.cpu - no_calls.cpu:.1f} s; {no_calls.cores()}"),
+        ("clean build without containment", uncontained.wall,
+         f"containment adds {clean.wall - uncontained.wall:.2f} s "
+         f"({(clean.wall / uncontained.wall - 1) * 100:.0f} %), "
+         f"CPU {clean.cpu - uncontained.cpu:.1f} s"),
         ("make test after it (lint, rebuild, pytest)", make_test,
-         f"{make_test / clean:.2f} x the clean build (the sum of the three)"),
+         f"{make_test / clean.wall:.2f} x the clean build (the sum of the three)"),
         (f"  pytest (-n {os.environ.get('JOBS', 'auto')})", tests,
-         f"{tests / clean:.2f} x the clean build"),
+         f"{tests / clean.wall:.2f} x the clean build"),
         ("  snippets' run times, summed", total, f"{len(times)} snippets"),
         ("  the longest snippet", longest, longest_name),
-        ("no-change rebuild", unchanged, f"{unchanged_ran} snippet runs"),
-        ("plain Sphinx no-change rebuild", plain_unchanged,
-         f"ratio {unchanged / plain_unchanged:.2f}"),
-        ("one snippet edited, rebuild", one, f"{one_ran} snippet runs ({edited.name})"),
-        ("before: clean build, serial, no shared cache", serial,
-         f"{serial_ran} snippet runs; the cached parallel build is {serial / clean:.1f}x faster"),
+        ("no-change rebuild", unchanged.wall, f"{unchanged.ran} snippet runs; CPU "
+         f"{unchanged.cpu:.1f} s"),
+        ("plain Sphinx no-change rebuild", plain_unchanged.wall,
+         f"ratio {unchanged.wall / plain_unchanged.wall:.2f}"),
+        ("one snippet edited, rebuild", one.wall, f"{one.ran} snippet runs ({edited.name})"),
+        ("before: clean build, serial, no shared cache", serial.wall,
+         f"{serial.ran} snippet runs; the cached parallel build is "
+         f"{serial.wall / clean.wall:.1f}x faster; {serial.cores()}"),
     ]
-    print(f"make bench on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    print(f"make bench on {CORES} cores, Python {sys.version.split()[0]}")
     print(f"{'what':44} {'seconds':>8}  notes")
     for name, seconds, note in rows:
         print(f"{name:44} {seconds:8.2f}  {note}")

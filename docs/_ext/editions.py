@@ -1,14 +1,16 @@
 """Two editions from one conf.py: English (``en``) and Simplified Chinese (``zh_CN``).
 
-``EDITIONS`` is the one table of editions; conf.py, the extensions, the Makefile
-(``python3 docs/_ext/editions.py`` prints "folder language" per line), ``make bench`` and the tests
-read it. ``-D language=...`` is applied after conf.py runs, so everything that depends on the
-language is decided in event handlers. This module sets what the table says directly: each
-edition's title and who holds its copyright (``config-inited``).
+``EDITIONS`` is the one table of editions; conf.py, the extensions, ``make html``
+(build_editions.py), ``make linkcheck`` (``python3 docs/_ext/editions.py`` prints "folder
+language" per line), ``make bench`` and the tests read it. ``-D language=...`` is applied after
+conf.py runs, so everything that depends on the language is decided in event handlers. This
+module sets what the table says directly: each edition's title and who holds its copyright
+(``config-inited``).
 
-The map of docs/_ext: a module per concern, each an extension conf.py loads (but bench.py). They
-import this table, typography's character classes and glossary's reading of the glossary; none
-imports another in a cycle (tests/test_layout.py checks this map and the imports):
+The map of docs/_ext: a module per concern, each an extension conf.py loads (but the scripts
+bench.py and build_editions.py). They import this table, typography's character classes and
+glossary's reading of the glossary; none imports another in a cycle (tests/test_layout.py checks
+this map and the imports):
 
     editions.py        the table of editions; titles, authors; the Makefile's list of editions
     hosting.py         URLs: canonical, og:url, hreflang alternates, the link to the other
@@ -23,6 +25,7 @@ imports another in a cycle (tests/test_layout.py checks this map and the imports
                        the description link previews show
     pydoc_links.py     the {py} role: links to the Python documentation, offline
     snippetexec/       the executed snippets (its own map: snippetexec/__init__.py)
+    build_editions.py  ``make html``: the editions built side by side (not an extension)
     bench.py           ``make bench``: build times against plain Sphinx (not an extension)
 """
 

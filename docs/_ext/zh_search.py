@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from pathlib import Path
 
 from editions import edition_of
@@ -42,6 +43,10 @@ def configure(app, config) -> None:
     groups = glossary_groups(Path(app.srcdir, "glossary.md"))
     _ChineseSearch.word_groups = [sorted({w for w in g if _is_cjk_word(w)}) for g in groups]
     config.html_search_options = {"dict": str(_glossary_words(app, groups))}
+    # Its dictionary, loaded now, beside the reading of the pages and the snippets' runs (half
+    # a second of a cold build), not when the pages are written and nothing else is left to do.
+    # jieba holds a lock while it loads: the index, when it needs the dictionary, waits.
+    threading.Thread(target=jieba.initialize, name="jieba-dictionary", daemon=True).start()
 
 
 def _chinese_search():

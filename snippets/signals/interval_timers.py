@@ -1,6 +1,7 @@
 """setitimer: a periodic real-time timer, and CPU timers that stand still while a
 process sleeps or is stopped."""
 # snippet: observe = first 50
+# snippet: calls = python
 
 import os
 import select

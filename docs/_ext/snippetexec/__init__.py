@@ -3,7 +3,9 @@
 The path from a page to what the tests check, with the module that does each step:
 
     pages ──▶ records ──▶ runs ─────────────────────────────▶ rendering ──▶ report
-    sphinx_ext  sphinx_ext   runner (one run, its limits, cache key)  sphinx_ext   sphinx_ext
+    sphinx_ext  sphinx_ext   schedule (the runs of a build, side by side,
+                             │         started as the pages are read)
+                             runner (one run, its limits, cache key)  sphinx_ext   sphinx_ext
                              ├─ contain      the sandbox (bwrap) or the loud fallback; bounds
                              ├─ sandbox_init pid 1 of a run: starts, reports, removes leftovers
                              ├─ observe      the observation's setting and a run's site folder
@@ -14,6 +16,7 @@ The path from a page to what the tests check, with the module that does each ste
                              └─ hostfiles    the build's reads and removals in a run's folders
 
 - ``sphinx_ext``: the Sphinx extension (directive, role, collector, rendering, reports).
+- ``schedule``: the build's runs side by side, while Sphinx reads; Ctrl+C stops them all.
 - ``runner``: one snippet and its header, run with a time limit; plain Python, no Sphinx (the
   tests use it too).
 

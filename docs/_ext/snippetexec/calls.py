@@ -260,9 +260,23 @@ def dumps(found: list[Row]) -> str:
     return json.dumps([row.as_dict() for row in found], ensure_ascii=False)
 
 
-def record(snippet, run) -> None:
+def traced_run_wanted(snippet) -> bool:
+    """Whether a snippet's panel comes from a traced run (else from its Python calls only)."""
+    return (snippet.setting("calls", "strace") == "strace" and strace() is not None
+            and snippet.setting("observe", "all") != "off")
+
+
+def trace_limit(snippet, run) -> float:
+    """The traced run's time limit: tracing slows every system call, so a few times the
+    untraced run's, never more than the snippet's own."""
+    return min(snippet.timeout, TRACE_SLOWDOWN * run.duration + TRACE_GRACE)
+
+
+def record(snippet, run, traced=None) -> None:
     """Fill ``run.calls`` and ``run.calls_from`` for the run a page shows (runner.Snippet, Run).
 
+    ``traced``: the snippet's traced run if it was made already (beside ``run``: schedule.py);
+    else it is made here, after ``run``.
     ``calls_from``: "strace" (system calls from a traced second run), or why the panel has the
     Python calls only: "no-strace", "opt-out" (header ``calls = python``), "trace-failed <status>".
     """
@@ -280,9 +294,8 @@ def record(snippet, run) -> None:
     elif snippet.setting("observe", "all") == "off":
         run.calls_from = "opt-out"
     else:
-        # Tracing slows every system call: give the traced run a few times the untraced one.
-        limit = min(snippet.timeout, TRACE_SLOWDOWN * run.duration + TRACE_GRACE)
-        traced = runner.run(snippet, timeout=limit, trace=True)
+        if traced is None:
+            traced = runner.run(snippet, timeout=trace_limit(snippet, run), trace=True)
         if not traced.ok:
             run.calls_from = f"trace-failed {traced.status}"
             return

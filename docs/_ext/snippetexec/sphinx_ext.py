@@ -6,9 +6,10 @@
 2. **Records.** ``SnippetCollector`` (an EnvironmentCollector) takes from each doctree Sphinx parsed
    which snippets the page shows or cites, and where; it refuses any other code block. One record
    per snippet: the pages and lines, its time limit and the files it uses (runner.Snippet).
-3. **Runs.** Once every page is read, each snippet without a cached result is run, side by side
-   (runner.run). Results are cached under a key of every file the snippet runs; failures are never
-   cached. Pages whose result changed are written again, without being read again.
+3. **Runs.** Each snippet without a cached result is run, side by side (schedule.Runs, runner.run):
+   its run starts as soon as a page that shows it is read, and every run has ended before any
+   page is written. Results are cached under a key of every file the snippet runs; failures are
+   never cached. Pages whose result changed are written again, without being read again.
 4. **Rendering.** When a page is written, its placeholders receive the output and values of the
    snippet's run, and the "Snippet runs" page its table.
 5. **Report.** At the end: every failure with the pages that show it, a JUnit XML file, and the
@@ -17,7 +18,6 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 import dataclasses
 import datetime
 import hashlib
@@ -25,9 +25,7 @@ import html
 import json
 import os
 import posixpath
-import signal
-import threading
-import time
+import resource
 import unicodedata
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -42,12 +40,11 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx_exec_code.sphinx_exec import ExecCode
 from sphinx_exec_code.sphinx_spec import get_specs
 
-from . import calls, runner
+from . import calls, runner, schedule
 
 logger = logging.getLogger(__name__)
 CATALOG = "snippetexec"
 _ = get_translation(CATALOG)
-SLOW_NOTICE = 10.0  # seconds after which a running snippet is named in the log
 
 
 # --- 1. pages -----------------------------------------------------------------------------------
@@ -157,6 +154,7 @@ class SnippetCollector(EnvironmentCollector):
 
     def __init__(self):
         self.results: Results | None = None
+        self.runs: schedule.Runs | None = None
 
     def enable(self, app) -> None:
         super().enable(app)
@@ -190,11 +188,23 @@ class SnippetCollector(EnvironmentCollector):
             _pages(app.env)[app.env.docname] = shown
         else:
             _pages(app.env).pop(app.env.docname, None)
+        # Their runs start now, beside Sphinx reading the next pages (not in parallel readers,
+        # forked processes that end with their share of the pages).
+        if self.runs is not None and app.parallel <= 1:
+            for name in dict.fromkeys(item.snippet for item in shown if item.snippet):
+                key = self.results.key(name)
+                if key:
+                    self.runs.start(key, self.results.snippet(name))
 
     # --- 3. runs ------------------------------------------------------------------------------
     def builder_inited(self, app) -> None:
         self.results = Results(Path(app.config.snippet_cache_dir), Path(app.config.snippet_dir),
                                with_calls=app.config.snippet_calls)
+        if app.config.snippet_execute:
+            # Most snippets spend their time waiting (on pipes, timers, children): two per core.
+            self.runs = schedule.Runs(self.results,
+                                      app.config.snippet_jobs or 2 * (os.cpu_count() or 1),
+                                      say=logger.info, uncontained=_say_not_contained)
 
     def run_missing(self, app, env) -> list[str]:
         """Run every snippet the pages use that has no good result; return the pages to write."""
@@ -203,9 +213,7 @@ class SnippetCollector(EnvironmentCollector):
         records = _records(env, self.results)
         wanted = {key: self.results.snippet(name) for name, (key, _places) in records.items()
                   if key and not self.results.ok(key)}
-        if wanted:
-            # Most snippets spend their time waiting (on pipes, timers, children): two per core.
-            _run_all(wanted, self.results, app.config.snippet_jobs or 2 * (os.cpu_count() or 1))
+        self.runs.finish(wanted)  # and the runs started as the pages were read
         # A page is written again when its snippet's run is not the one it shows: run by this
         # build, or taken from the cache under another key than last time (the other edition's
         # build ran it after a change to how runs are made, with no page changed).
@@ -264,6 +272,9 @@ class SnippetCollector(EnvironmentCollector):
 
     # --- 5. report ----------------------------------------------------------------------------
     def report(self, app, exception) -> None:
+        if self.runs is not None and exception is not None:
+            runner.CANCEL.set()  # the build failed while runs were under way: stop them
+            self.runs.close()
         if exception is not None or not app.config.snippet_execute:
             return
         records = _records(app.env, self.results)
@@ -286,8 +297,14 @@ class SnippetCollector(EnvironmentCollector):
         how = "contained" if runner.contain.mode().contained else "NOT contained"
         logger.info(f"snippets: {len(records)} shown, {ran} run by this build ({how}), "
                     f"{len(records) - ran} from the cache, {failures} failed")
-        if ran and _containment_notice():  # said again where a writer reads the outcome
-            logger.info(_containment_notice(), color="red")
+        if ran:
+            own, runs = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
+                                                               resource.RUSAGE_CHILDREN))
+            logger.info(f"snippets: CPU time of this build {own.ru_utime + own.ru_stime:.1f} s "
+                        f"(Sphinx, and the runner's threads), of its runs "
+                        f"{runs.ru_utime + runs.ru_stime:.1f} s")
+        if ran and schedule.containment_notice():  # said again where a writer reads the outcome
+            logger.info(schedule.containment_notice(), color="red")
 
 
 def _inside(node: nodes.Node, kind) -> bool:
@@ -379,120 +396,43 @@ class Results:
 
     def ok(self, key: str) -> bool:
         run = self.get(key)
-        return run is not None and run.ok and (run.calls_from != "" or not self.with_calls)
+        return run is not None and self._good(run)
 
-    def put(self, key: str, run: runner.Run) -> None:
-        self.memory[key] = run
-        self.ran.add(key)
+    def _good(self, run: runner.Run) -> bool:
+        return run.ok and (run.calls_from != "" or not self.with_calls)
+
+    def stored(self, key: str) -> runner.Run | None:
+        """The good result on disk now (another build may have stored it since ``get``)."""
+        try:
+            run = runner.Run.from_json((self.cache_dir / f"{key}.json").read_text("utf-8"))
+        except (OSError, ValueError, TypeError):
+            return None
+        return run if self._good(run) else None
+
+    def store(self, key: str, run: runner.Run) -> None:
+        """On disk if good (from any thread: two never store one key, schedule.Claims)."""
         if run.ok:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
             tmp = self.cache_dir / f"{key}.json.tmp{os.getpid()}"
             tmp.write_text(run.to_json(), encoding="utf-8")
             tmp.replace(self.cache_dir / f"{key}.json")
 
-
-def _containment_notice() -> str:
-    """"" if runs are contained here, else a loud line saying why not."""
-    how = runner.contain.mode()
-    if how.contained:
-        return ""
-    return (f"WARNING: snippets run WITHOUT containment ({how.how}): a snippet can reach the "
-            "build, its cache and this machine. Install bubblewrap (bwrap) to contain them.")
+    def put(self, key: str, run: runner.Run, ran: bool = True, stored: bool = False) -> None:
+        """This build's result for ``key``: ``ran`` by it, or found stored by another build."""
+        self.memory[key] = run
+        if ran:
+            self.ran.add(key)
+            if not stored:
+                self.store(key, run)
 
 
 def _say_not_contained() -> None:
     """Loud; a warning (an error under -W) unless the fallback was asked for by name."""
     if runner.contain.asked_off():
-        logger.info(_containment_notice(), color="red")
+        logger.info(schedule.containment_notice(), color="red")
     else:
-        logger.warning(_containment_notice() + f" (set {runner.contain.ENV_SWITCH}=off to "
+        logger.warning(schedule.containment_notice() + f" (set {runner.contain.ENV_SWITCH}=off to "
                        "build uncontained on purpose)", type="snippet", subtype="uncontained")
-
-
-def _run_all(wanted: dict[str, runner.Snippet], results: Results, jobs: int) -> None:
-    """Run the snippets side by side. Ctrl+C or SIGTERM stops every run at once (runner.CANCEL):
-    no snippet keeps running and no temporary directory stays behind."""
-    total = len(wanted)
-    notice = _containment_notice()
-    if notice and runner.contain.required():
-        raise RuntimeError(f"{runner.contain.ENV_SWITCH}=require, but {notice}")
-    if notice:
-        _say_not_contained()
-    else:
-        logger.info(f"contained: {runner.contain.mode().how}")
-    logger.info("bounds of each run: "
-                + runner.contain.describe_limits(runner.DEFAULT_TIMEOUT))
-    logger.info(f"running {total} snippet(s) on {jobs} worker(s)")
-    runner.CANCEL.clear()
-    in_main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _interrupt) if in_main else None
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
-    try:
-        _run_in(pool, wanted, results, total)
-    except BaseException:
-        runner.CANCEL.set()  # every run kills its sandbox and returns within a second
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    finally:
-        pool.shutdown(wait=True)
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
-
-
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt(f"stopped by {runner.signal_name(signum)}")
-
-
-def _run_in(pool, wanted: dict[str, runner.Snippet], results: Results, total: int) -> None:
-    started: dict[str, float] = {}
-    lock = threading.Lock()
-
-    def one(key: str) -> runner.Run:
-        with lock:
-            started[key] = time.monotonic()
-        try:
-            run = runner.run(wanted[key])
-            if results.with_calls:
-                calls.record(wanted[key], run)
-            return run
-        finally:
-            with lock:
-                del started[key]
-
-    done, failed, noticed, next_report = 0, 0, set(), 0.25
-    begin = time.monotonic()
-    # Longest limits first, so that a slow snippet does not start last; a snippet that measures
-    # (# snippet: alone = yes) runs after all the others, with nothing beside it.
-    order = sorted(wanted, key=lambda k: (-wanted[k].timeout, wanted[k].name))
-    alone = [key for key in order if wanted[key].setting("alone", "no") == "yes"]
-    batches = [[key for key in order if key not in alone], *([key] for key in alone)]
-    pending: set = set()
-    futures: dict = {}
-    while batches or pending:
-        if not pending:
-            batch = batches.pop(0)
-            futures.update({pool.submit(one, key): key for key in batch})
-            pending = {f for f, key in futures.items() if key in batch}
-            if not pending:
-                continue
-        finished, pending = concurrent.futures.wait(pending, timeout=1.0)
-        for future in finished:
-            run = future.result()
-            results.put(futures[future], run)
-            done += 1
-            failed += not run.ok
-        if done / total >= next_report or not pending:
-            logger.info(f"snippets: {done}/{total} done, {failed} failed "
-                        f"({time.monotonic() - begin:.1f} s)")
-            while next_report <= done / total:
-                next_report += 0.25
-        with lock:
-            slow = [(k, time.monotonic() - t) for k, t in started.items()
-                    if time.monotonic() - t > SLOW_NOTICE and k not in noticed]
-        for key, seconds in slow:
-            noticed.add(key)
-            logger.info(f"snippets: snippets/{wanted[key].name} still running after "
-                        f"{seconds:.0f} s (limit {wanted[key].timeout:g} s)")
 
 
 # --- the "Calls made" panel under an output -------------------------------------------------------
