@@ -272,7 +272,7 @@ def test_a_process_that_exits_within_the_grace_period_is_not_a_leftover(
 
 
 DAEMON = """\
-    # snippet: timeout = 5
+    # snippet: timeout = 10
     import os
     if os.fork() == 0:
         os.setsid()
@@ -289,7 +289,9 @@ def test_a_double_forked_daemon_holding_the_output_pipe_is_reported_and_killed(
     script = write(tmp_path / "daemon.py", DAEMON.format(marker=marker))
     started = time.monotonic()
     result = runner.run(script)
-    assert time.monotonic() - started < contain.EXIT_GRACE + 3
+    # Not waited for until the time limit (10 s), whatever holds the output pipe: only the grace
+    # period after the snippet's end (the whole run took 3.6 s once on a loaded machine).
+    assert time.monotonic() - started < 8 and not result.timed_out
     assert result.returncode == 0 and not result.ok
     # Contained, the init finds it in the namespace; without, the runner finds the output pipe
     # among its open files (it dropped the environment that marks the run's processes).
