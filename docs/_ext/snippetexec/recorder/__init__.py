@@ -115,8 +115,9 @@ past its limit 0 µs (its wrapper is off), or about 0.2 µs through a reference 
 limit was reached (``from os import read``, a bound method ``sock.recv`` kept in a variable,
 subprocess's ``_waitpid=os.waitpid``). So timing-sensitive snippets take a small limit
 (``choosing/measure_costs.py``: ``first 20``, within noise of no observation; the default
-``first 1000`` doubles its latencies) or ``off`` (``signals/count_one_second.py``: it does no
-IPC, and the wrapper's 0.1 µs is ~10 % of its per-number cost).
+``first 1000`` doubles its latencies) or ``off``, which none needs now
+(``signals/count_one_second.py`` writes a million numbers to /dev/null, which is not IPC: each
+write costs the wrapper's 0.1 µs, the same in both of the CPU times it compares).
 
 How: wrappers installed on os, signal, socket, mmap, fcntl and _posixsubprocess (socket, mmap,
 fcntl and _posixsubprocess when they are first imported, so the start-up does not import them)
