@@ -605,6 +605,10 @@ def test_printing_costs_more_than_counting(snippet):
     low = (cpu["printing each number"] - 0.01) / (cpu["counting only"] + 0.01)
     high = (cpu["printing each number"] + 0.01) / max(cpu["counting only"] - 0.01, 0.005)
     assert low - 0.05 <= ratio <= high + 0.05
+    for _count, real, user, system in figures.values():
+        assert real + 0.05 >= user + system  # one thread: real time includes user and system
+    # It really counted: the run lasted at least as long as the two loops it timed.
+    assert out.run.duration >= sum(f[1] for f in figures.values()) - 0.02
 
 
 # --- signals/masks -----------------------------------------------------------------------------

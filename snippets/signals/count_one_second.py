@@ -1,5 +1,5 @@
-"""Count to 1,000,000 twice, formatting each number: once only counting, once writing each
-number. Printing costs far more than counting."""
+"""Count to a million twice, formatting each number: once only counting, once
+writing each number too. Printing costs far more than counting."""
 # snippet: calls = python
 
 import os
@@ -25,6 +25,7 @@ for label, out in (("counting only", None), ("printing each number", devnull)):
     user = after.user - before.user
     system = after.system - before.system
     used.append(user + system)
-    print(f"{label}: {N} numbers; real {real:.2f} s, user {user:.2f} s, sys {system:.2f} s")
+    times = f"real {real:.2f} s, user {user:.2f} s, sys {system:.2f} s"
+    print(f"{label}: {N} numbers; {times}")
 os.close(devnull)
 print(f"CPU time, printing each number / counting only: {used[1] / used[0]:.1f}")
