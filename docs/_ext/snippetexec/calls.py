@@ -260,10 +260,13 @@ def dumps(found: list[Row]) -> str:
     return json.dumps([row.as_dict() for row in found], ensure_ascii=False)
 
 
-def traced_run_wanted(snippet) -> bool:
-    """Whether a snippet's panel comes from a traced run (else from its Python calls only)."""
-    return (snippet.setting("calls", "strace") == "strace" and strace() is not None
-            and snippet.setting("observe", "all") != "off")
+def no_trace(snippet) -> str:
+    """Why a snippet's panel has its Python calls only ("opt-out": header ``calls = python`` or
+    ``observe = off``; "no-strace"), or "" when its system calls come from a traced run."""
+    if (snippet.setting("calls", "strace") != "strace"
+            or snippet.setting("observe", "all") == "off"):
+        return "opt-out"
+    return "no-strace" if strace() is None else ""
 
 
 def trace_limit(snippet, run) -> float:
@@ -287,12 +290,8 @@ def record(snippet, run, traced=None) -> None:
         return
     own = frozenset(file.name for file in snippet.files())
     run.calls = [r.as_dict() for r in rows(run.events, own=own)][:MAX_ROWS + 1]
-    if snippet.setting("calls", "strace") != "strace":
-        run.calls_from = "opt-out"
-    elif strace() is None:
-        run.calls_from = "no-strace"
-    elif snippet.setting("observe", "all") == "off":
-        run.calls_from = "opt-out"
+    if why := no_trace(snippet):
+        run.calls_from = why
     else:
         if traced is None:
             traced = runner.run(snippet, timeout=trace_limit(snippet, run), trace=True)

@@ -75,8 +75,10 @@ class Claims:
 
 
 class Runs:
-    """The runs of one build. ``results``: sphinx_ext.Results, used from the caller's thread only
-    (the workers run and trace; the results are stored as ``finish`` collects them)."""
+    """The runs of one build. ``results``: sphinx_ext.Results. The workers read and write only its
+    files on disk (``stored``, ``store``, under the snippet's claim); what it keeps in memory is
+    touched from the caller's thread only (``ok`` in ``start``, ``put`` as ``finish`` collects
+    the runs)."""
 
     def __init__(self, results, jobs: int, say: Callable[[str], None],
                  uncontained: Callable[[], None]):
@@ -195,7 +197,7 @@ class Runs:
         long snippet's two runs then end together, not one after the other at the end of the
         build, when the cores would be idle. Uncontained, two runs of one snippet could meet
         (a socket path, a System V key): the traced run follows the other."""
-        if not (self.results.with_calls and calls.traced_run_wanted(snippet)
+        if not (self.results.with_calls and not calls.no_trace(snippet)
                 and runner.contain.mode().contained):
             run = runner.run(snippet)
             if self.results.with_calls:

@@ -192,8 +192,7 @@ class SnippetCollector(EnvironmentCollector):
         # forked processes that end with their share of the pages).
         if self.runs is not None and app.parallel <= 1:
             for name in dict.fromkeys(item.snippet for item in shown if item.snippet):
-                key = self.results.key(name)
-                if key:
+                if key := self.results.key(name):  # "": the file went away, no snippet to load
                     self.runs.start(key, self.results.snippet(name))
 
     # --- 3. runs ------------------------------------------------------------------------------
