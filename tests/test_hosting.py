@@ -169,9 +169,11 @@ ALLOWED = {"English", "Sphinx", "Furo", "JavaScript", "Python", "Linux", "IPC", 
 CHINESE = r"\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef"
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
 FULL_WIDTH_PUNCTUATION = r"\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
-# A space next to full-width punctuation ("传给其他进程： fork(2)"), or inside curly quotes.
+# A space next to full-width punctuation ("传给其他进程： fork(2)"), inside curly quotes, or
+# outside the quotes of a Chinese quotation ("“…实现。” 4096").
 PUNCTUATION_SPACE = re.compile(
-    rf".{{0,6}}(?:[{FULL_WIDTH_PUNCTUATION}\u201c][^\S\n]|[^\S\n][{FULL_WIDTH_PUNCTUATION}\u201d])"
+    rf".{{0,6}}(?:[{FULL_WIDTH_PUNCTUATION}\u201c][^\S\n]|[^\S\n][{FULL_WIDTH_PUNCTUATION}\u201d]"
+    rf"|[{CHINESE}]\u201d[^\S\n]|[^\S\n]\u201c[{CHINESE}])"
     rf".{{0,6}}")
 
 
@@ -236,6 +238,38 @@ def test_no_space_next_to_full_width_punctuation_nor_inside_curly_quotes_in_zh_t
     found = {}
     for path in built_pages("zh"):
         if hits := zh_page(path)[2]:
+            found[path.relative_to(HTML).as_posix()] = hits
+    assert found == {}
+
+
+def zh_sentences_wrong(path: Path) -> list[str]:
+    """What reads wrong in a zh page's sentences: inline code that begins or ends with a Chinese
+    character (glued to the text beside it, "`nohup 命令`在"), two parentheses back to back
+    ("）（"), and a value cited from a run that is English words rather than a value
+    ("asked 65636, took 65536"; an output line the sentence quotes as one, "…一行是：", may be)."""
+    page = soup(path)
+    for tag in page(["script", "style", "pre", "head"]):
+        tag.decompose()
+    wrong = [code.get_text() for code in page.find_all("code")
+             if re.search(f"^[{HAN}]|[{HAN}]$", code.get_text().strip())]
+    text = page.body.get_text()
+    wrong += re.findall(r".{0,6}）（.{0,6}", text)
+    for value in page.select(".snippet-value"):
+        cited = value.get_text().strip()
+        before = "".join(reversed(value.find_all_previous(string=True, limit=3)))
+        if cited[:1] in "'\"[" or re.search(r"一行(是)?：\s*$", before):
+            continue
+        words = [w for w in cited.split() if w not in ("s", "ms", "KiB", "MiB")]  # units
+        if len(words) > 1 and any(re.search("[A-Za-z]", w) for w in words):
+            wrong.append(cited)
+    return wrong
+
+
+@pytest.mark.xdist_group("zh-pages")
+def test_zh_sentences_hold_no_chinese_in_code_no_back_to_back_parentheses_nor_english_values():
+    found = {}
+    for path in built_pages("zh"):
+        if path.name != "genindex.html" and (hits := zh_sentences_wrong(path)):
             found[path.relative_to(HTML).as_posix()] = hits
     assert found == {}
 
@@ -377,8 +411,15 @@ def test_every_py_link_on_the_pages_names_a_documented_object():
 @pytest.mark.parametrize("folder, docs", [("en", "https://docs.python.org/3/"),
                                           ("zh", "https://docs.python.org/zh-cn/3/")])
 def test_py_links_go_to_the_python_docs_in_the_editions_language(folder, docs):
-    links = [a["href"] for a in soup(HTML / folder / "pipes.html").select("a.pydoc")]
-    assert links and all(link.startswith(docs) for link in links)
+    """Every link to docs.python.org, on every page of the edition, goes to the Python
+    documentation in the edition's language, and is made by the {py} role (class pydoc)."""
+    pydoc, wrong = 0, {}
+    for path in built_pages(folder):
+        for a in soup(path).find_all("a", href=re.compile(r"^https?://docs\.python\.org/")):
+            pydoc += "pydoc" in a.get("class", [])
+            if not a["href"].startswith(docs) or "pydoc" not in a.get("class", []):
+                wrong.setdefault(path.relative_to(HTML).as_posix(), []).append(a["href"])
+    assert pydoc > 100 and wrong == {}
 
 
 # --- the pages' weight and the build's log --------------------------------------------------------

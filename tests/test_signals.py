@@ -957,7 +957,7 @@ def test_a_pidfd_signals_its_process_and_refuses_once_it_is_reaped(snippet):
     assert out.line("pidfd_send_signal after the reap:") == (
         "ProcessLookupError, never another process")
     assert int(out.line("pids are handed out in turn up to pid_max, then again from the "
-                        "bottom: pid_max")) > 0
+                        "bottom; pid_max:")) > 0
     (child,) = [e.result for e in ev.calls("subprocess.Popen", pid=ev.main)]
     # SIGTERM killed the child, and no kill() named its pid: the pidfd carried the signal.
     assert ended(ev, child) == "SIGTERM"

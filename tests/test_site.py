@@ -102,3 +102,33 @@ def test_snippet_lines_fit_the_code_column_of_a_laptop():
             long[name] = found
     count = sum(map(len, long.values()))
     assert long == {}, f"{count} lines longer than {CODE_COLUMNS} characters (line: length)"
+
+
+# One wording per concept in each edition (the zh glossary names the others, and is the one page
+# allowed to).
+OTHER_WORDINGS = {
+    "zh": {
+        r"CAP_[A-Z_]+`?[^，。；]{0,6}能力": "权能 for a capability (CAP_KILL)",
+        r"捕获的?信号|信号[^，。；]{0,4}被捕获": "捕捉 a signal (捕获 is for exceptions)",
+        r"递送": "信号递达",
+        r"转储核心|转储了核心": "产生核心转储 (the Core action)",
+        r"SigIgn`?\s*掩码": "SigIgn is the set of ignored signals, not a mask",
+    },
+    "en": {
+        r"terminate with (a )?core dump": "terminate and dump core (the Core action)",
+        r"SigIgn`?\s+mask": "SigIgn is the set of ignored signals, not a mask",
+    },
+}
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_each_concept_has_one_wording_in_the_edition(edition):
+    found = []
+    for page in sorted(page_names(edition)):
+        if (edition, page) == ("zh", "glossary.md"):
+            continue
+        text = (DOCS / edition / page).read_text(encoding="utf-8")
+        for pattern, wording in OTHER_WORDINGS[edition].items():
+            found += [f"{page}:{text.count(chr(10), 0, m.start()) + 1}: {m.group()!r}, "
+                      f"say {wording}" for m in re.finditer(pattern, text)]
+    assert found == []

@@ -1,8 +1,8 @@
 """Chinese typography in the zh edition: what space and punctuation its text keeps.
 
 - No whitespace between two Chinese characters (a source line break, the spaces written around
-  a term link), nor next to full-width punctuation or inside curly quotes: a post-transform over
-  every page's text (``add_post_transform``).
+  a term link), nor next to full-width punctuation or inside curly quotes, nor outside the quotes
+  of a Chinese quotation: a post-transform over every page's text (``add_post_transform``).
 - The footer's date as Chinese writes it, 2026年12月7日, and no comma between the year and a
   copyright holder that opens with full-width punctuation ("2026《…》作者") (``config-inited``).
 - sphinx-copybutton's "copied" message with a full-width "！" (``build-finished``: the edition's
@@ -50,12 +50,16 @@ def _cjk_spacing_transform():
     cjk_after = re.compile(f"^[{CJK_TEXT}\u201c\u201d]")
     punct_before = re.compile(f"[{FULL_WIDTH}\u201c]$")
     punct_after = re.compile(f"^[{FULL_WIDTH}\u201d]")
+    # A quotation in Chinese: no space outside its quotes either ("“…实现。”4096").
+    quote_before = re.compile(f"[{CJK_TEXT}]\u201d$")
+    quote_after = re.compile(f"^\u201c[{CJK_TEXT}]")
 
     class CJKSpacing(SphinxPostTransform):
         """Drop whitespace whose neighbours on both sides (across inline markup such as term
         links) are Chinese: a line break in the source or a space written around a link; and
         whitespace next to full-width punctuation or inside curly quotes, whatever is on its
-        other side ("进程： fork(2)", "“ 管道 ”")."""
+        other side ("进程： fork(2)", "“ 管道 ”"), or outside the quotes of a Chinese quotation
+        ("“…实现。” 4096")."""
 
         default_priority = 900
 
@@ -76,7 +80,9 @@ def _cjk_spacing_transform():
                 start, end = match.span()
                 before, after = text[max(0, start - 1):start], text[end:end + 1]
                 if (cjk_before.search(before) and cjk_after.match(after)
-                        or punct_before.search(before) or punct_after.match(after)):
+                        or punct_before.search(before) or punct_after.match(after)
+                        or quote_before.search(text[max(0, start - 2):start])
+                        or quote_after.match(text[end:end + 2])):
                     drop[start:end] = [True] * (end - start)
             at = 0
             for node, piece in pieces:

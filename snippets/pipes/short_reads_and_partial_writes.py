@@ -42,6 +42,7 @@ os.close(r)
 r, w = os.pipe()
 os.set_blocking(w, False)
 sent = os.write(w, b"y" * (capacity + 100))  # more than fits: it takes what fits
-print(f"non-blocking write() into an empty pipe: asked {capacity + 100}, took {sent}")
+print(f"non-blocking write() into an empty pipe, bytes asked: {capacity + 100}")
+print(f"non-blocking write() into an empty pipe, bytes taken: {sent}")
 os.close(r)
 os.close(w)

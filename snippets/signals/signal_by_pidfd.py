@@ -27,5 +27,5 @@ except ProcessLookupError:
 os.close(pidfd)
 
 with open("/proc/sys/kernel/pid_max") as f:
-    print(f"pids are handed out in turn up to pid_max, then again from the bottom: "
-          f"pid_max {f.read().strip()}")
+    print(f"pids are handed out in turn up to pid_max, then again from the bottom; "
+          f"pid_max: {f.read().strip()}")

@@ -108,8 +108,8 @@ class ExecSnippet(ExecCode):
                            else label + " ")
         line += nodes.literal(shown, shown)
         line += nodes.Text(" · ")
-        line += addnodes.download_reference(
-            "", "", nodes.literal(snippet.path.name, _("download")),
+        line += addnodes.download_reference(  # a word, not code: 下载 in the zh edition
+            "", "", nodes.inline(snippet.path.name, _("download")),
             reftarget=os.path.relpath(snippet.path, here), refdoc=self.env.docname,
             refexplicit=True, reftype="download", refdomain="")
         return line
