@@ -112,7 +112,7 @@ def test_pages_carry_link_preview_metadata_and_the_edition_title(edition):
         assert re.search(rf"<title>[^<]*{re.escape(title)}</title>", text), page
 
 
-MAX_PAGE_BYTES = 200 * 1024  # uncompressed: a phone on a slow network gets the page at once
+MAX_PAGE_BYTES = 200_000  # uncompressed: a phone on a slow network gets the page at once
 
 
 @pytest.mark.parametrize("edition", ["en", "zh"])

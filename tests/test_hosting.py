@@ -443,6 +443,27 @@ def test_highlighting_drops_only_the_spans_its_style_draws_in_the_code_colour():
         assert '<span class="n">' not in (HTML / folder / "pipes.html").read_text("utf-8")
 
 
+def test_code_keeps_no_span_that_draws_nothing():
+    """A run of string spans is one span (page_html.STRING_CLASSES): right only while the style
+    gives every kind of string one colour, in light and dark. Inline code has no span per word
+    (class pre), which no stylesheet of the pages styles."""
+    from page_html import STRING_CLASSES
+
+    css = (HTML / "en" / "_static" / "pygments.css").read_text(encoding="utf-8")
+    sheets = [css] + [(HTML / "en" / "_static" / href).read_text(encoding="utf-8")
+                      for href in re.findall(r'rel="stylesheet" type="text/css" href="_static/'
+                                             r'([^"?]+)', (HTML / "en" / "pipes.html").read_text())]
+    for prefix in ("", r'body\[data-theme="dark"\] ', r'body:not\(\[data-theme="light"\]\) '):
+        found = {token: re.findall(rf"^\s*{prefix}\.highlight \.{token} \{{[^}}]*?color: (#\w+)",
+                                   css, re.M) for token in STRING_CLASSES}
+        assert all(found.values()) and len({c for v in found.values() for c in v}) == 1, found
+    assert not any(re.search(r"(^|[,}\s])(span)?\.pre\b", sheet) for sheet in sheets[1:])
+    for folder in ("en", "zh"):
+        text = (HTML / folder / "pipes.html").read_text("utf-8")
+        assert '<span class="pre">' not in text and '<span class="s2">' not in text
+        assert '<span class="s">' in text
+
+
 def test_importing_the_configuration_prints_nothing():
     """sphinxext-opengraph's "matplotlib is not installed" notice is kept out of the log."""
     printed = subprocess.run([sys.executable, "-c", "import runpy; runpy.run_path('conf.py')"],

@@ -2,7 +2,8 @@
 
 - A table whose top-left header cell is empty is a comparison: its first column renders as row
   headers (``th``) (a transform, ``add_transform``).
-- Highlighted code without the spans Pygments gives names, punctuation and spaces, and furo's
+- Lighter HTML: highlighted code without the spans Pygments gives names, punctuation and
+  spaces, a run of string spans as one, inline code without a span per word; and furo's
   navigation toggles labelled in the edition's language, from the catalog in docs/_locale
   (``html-page-context``, after furo's).
 - A page's ``description`` and ``og:description``: its first paragraphs as a reader reads them
@@ -45,14 +46,31 @@ def _row_header_transform():
 # Pygments' Name, Punctuation and Text.Whitespace tokens: no colour of their own in the theme's
 # styles (.highlight .n/.p/.w are the colour of .highlight itself, light and dark).
 PLAIN_TOKEN = re.compile(r'<span class="[npw]">([^<]*)</span>')
+# Pygments' String tokens: one colour in each style (.highlight .s, .s2, .si... alike, light and
+# dark), so that a run of them side by side (f"x {  from sa, s2, si) is one span of class s.
+STRING_CLASSES = ("s", "sa", "sb", "sc", "dl", "sd", "s2", "se", "sh", "si", "s1")
+STRING_TOKEN = re.compile(rf'<span class="(?:{"|".join(STRING_CLASSES)})">([^<]*)</span>')
+STRING_RUN = re.compile(rf"(?:{STRING_TOKEN.pattern})+")
+# The words of inline code: Sphinx wraps each in <span class="pre">, a class no stylesheet of the
+# site styles (furo leaves out Sphinx's basic.css, where it was white-space: nowrap).
+INLINE_WORD = re.compile(r'<span class="pre">([^<]*)</span>')
+
+
+def lighter_html(body: str) -> str:
+    """The page's HTML without markup that draws nothing: the spans of names, punctuation and
+    spaces in highlighted code (the style draws them in the code's own colour, light and dark;
+    they were a third of the longest pages' weight), runs of string spans as one, and the spans
+    around each word of inline code."""
+    body = PLAIN_TOKEN.sub(r"\1", body)
+    body = STRING_RUN.sub(
+        lambda run: '<span class="s">' + "".join(STRING_TOKEN.findall(run.group())) + "</span>",
+        body)
+    return INLINE_WORD.sub(r"\1", body)
 
 
 def page_context(app, pagename, templatename, context, doctree) -> None:
     if "body" in context:
-        # Highlighted code without the spans of names, punctuation and spaces: the highlighting
-        # style draws them in the code's own colour (light and dark), and they were a third of
-        # the longest pages' weight.
-        context["body"] = PLAIN_TOKEN.sub(r"\1", context["body"])
+        context["body"] = lighter_html(context["body"])
     tree = context.get("furo_navigation_tree")
     if tree:
         from sphinx.locale import _
