@@ -353,6 +353,28 @@ def test_zh_glossary_anchors_are_the_english_terms_and_old_ones_still_arrive():
         assert every_id[old].get_text().replace("¶", "").strip() == term, old
 
 
+def test_en_glossary_anchors_of_chinese_wordings_are_the_english_terms_and_old_ones_arrive():
+    """In the English glossary, an entry's Chinese wording has the anchor of its English term
+    with -zh (抽象命名空间 -> #term-abstract-namespace-zh), none numbered by Sphinx; the anchors
+    before that (docs/_locale/en/glossary-ids.json) are still on the terms they named."""
+    import json
+
+    en = soup(HTML / "en" / "glossary.html")
+    terms = en.select("dl.glossary > dt")
+    english_ids, chinese = set(), []
+    for dt in terms:
+        text = dt.get_text().replace("¶", "").strip()
+        (chinese.append((dt["id"], text)) if re.search(f"[{HAN}]", text)
+         else english_ids.add(dt["id"]))
+    assert len(chinese) > 70 and not [i for i, _ in chinese if re.fullmatch(r"term-\d+", i)]
+    assert all(re.sub(r"-zh(-\d+)?$", "", i) in english_ids for i, _ in chinese), chinese
+    legacy = json.loads((DOCS / "_locale" / "en" / "glossary-ids.json").read_text("utf-8"))
+    every_id = {tag["id"]: tag.find_parent("dt") or tag for tag in en.select("[id]")}
+    assert legacy and all(old in every_id for old in legacy), sorted(set(legacy) - set(every_id))
+    for old, term in legacy.items():
+        assert every_id[old].get_text().replace("¶", "").strip() == term, old
+
+
 def test_links_to_the_glossary_name_an_anchor_it_has():
     for edition in EDITIONS:
         glossary = soup(HTML / edition.folder / "glossary.html")

@@ -2,10 +2,11 @@
 
 - ``glossary_groups``: each entry's wordings and the synonyms its definition names (又称…, "also
   called …"); the Chinese search indexes them as one another (zh_search.py).
-- The zh glossary's anchors are made from each entry's English wording (``term-half-duplex``,
-  the English edition's anchor of the same term) instead of Sphinx's numbers, which shift when a
-  term is added; the anchors it had before stay as second anchors (``config-inited`` reads the
-  glossary; Sphinx's ``make_glossary_term`` is wrapped once, at ``setup``).
+- The glossary's anchors of Chinese wordings are made from the entry's English wording instead
+  of Sphinx's numbers, which shift when a term is added: in the zh edition ``term-half-duplex``,
+  the English edition's anchor of the same term; in the English edition ``term-half-duplex-zh``.
+  The anchors they had before stay as second anchors (``config-inited`` reads the glossary;
+  Sphinx's ``make_glossary_term`` is wrapped once, at ``setup``).
 """
 
 from __future__ import annotations
@@ -48,23 +49,29 @@ def glossary_groups(glossary: Path) -> list[set[str]]:
 # --- the glossary's anchors: stable, whatever the terms around them -------------------------------
 
 _TERM_IDS: dict[str, dict[str, list[str]]] = {}  # source folder -> term -> [its id, older ids]
-LEGACY_TERM_IDS = Path(__file__).resolve().parents[1] / "_locale" / "zh_CN" / "glossary-ids.json"
+LOCALE = Path(__file__).resolve().parents[1] / "_locale"
+# The anchors each glossary had before its anchors were made stable: {old id: term}.
+LEGACY_TERM_IDS = {"zh": LOCALE / "zh_CN" / "glossary-ids.json",
+                   "en": LOCALE / "en" / "glossary-ids.json"}
 
 
-def _glossary_term_ids(glossary: Path) -> dict[str, list[str]]:
+def _glossary_term_ids(glossary: Path, folder: str = "zh") -> dict[str, list[str]]:
     """Each Chinese wording of a glossary entry -> its anchor, made from the entry's English
-    wording: 半双工 -> ``term-half-duplex``, the anchor of the same term in the English edition
-    (Sphinx numbers the terms it cannot spell, ``term-34``, and the numbers shift when a term is
-    added). A second Chinese wording gets ``-2``, the English wording itself ``-en``. The anchors
-    the glossary had before (docs/_locale/zh_CN/glossary-ids.json) stay, as second anchors, on
-    the term they named, so old links still arrive."""
+    wording (Sphinx numbers the terms it cannot spell, ``term-34``, and the numbers shift when a
+    term is added). In the zh edition, 半双工 -> ``term-half-duplex``, the anchor of the same term
+    in the English edition; a second Chinese wording gets ``-2``, the English wording itself
+    ``-en``. In the English edition, where Sphinx spells the English wordings itself, 半双工 ->
+    ``term-half-duplex-zh`` (a second one ``-zh-2``). The anchors the glossary had before
+    (docs/_locale/<language>/glossary-ids.json) stay, as second anchors, on the term they named,
+    so old links still arrive."""
     from sphinx.util.nodes import _make_id
 
     if not glossary.is_file():
         return {}
     legacy: dict[str, list[str]] = collections.defaultdict(list)
-    if LEGACY_TERM_IDS.is_file():
-        for old_id, term in json.loads(LEGACY_TERM_IDS.read_text(encoding="utf-8")).items():
+    kept = LEGACY_TERM_IDS.get(folder)
+    if kept is not None and kept.is_file():
+        for old_id, term in json.loads(kept.read_text(encoding="utf-8")).items():
             legacy[term].append(old_id)
     entries, current = [], []
     lines = glossary.read_text(encoding="utf-8").split("```{glossary}", 1)[-1].splitlines()
@@ -82,10 +89,11 @@ def _glossary_term_ids(glossary: Path) -> dict[str, list[str]]:
         chinese = [t for t in terms if not t.isascii()]
         if not english or not chinese:
             continue
-        slug = _make_id(f"term-{english[-1]}")
+        zh = folder == "zh"
+        slug = _make_id(f"term-{english[-1]}") if zh else _make_id(f"term-{english[0]}") + "-zh"
         for k, term in enumerate(chinese, 1):
             ids[term] = [slug if k == 1 else f"{slug}-{k}"]
-        for term in english:
+        for term in english if zh else ():
             ids[term] = [_make_id(f"term-{term}") + "-en"]
     new = {i for found in ids.values() for i in found}
     for term, found in ids.items():
@@ -95,7 +103,7 @@ def _glossary_term_ids(glossary: Path) -> dict[str, list[str]]:
 
 
 def _stable_glossary_ids() -> None:
-    """Glossary terms take the anchors _glossary_term_ids gives them (the zh edition)."""
+    """Glossary terms take the anchors _glossary_term_ids gives them."""
     from sphinx.domains import std
 
     if getattr(std, "_stable_term_ids", False):
@@ -118,8 +126,8 @@ def _stable_glossary_ids() -> None:
 
 
 def configure(app, config) -> None:
-    if edition_of(config).language.startswith("zh"):
-        _TERM_IDS[str(Path(app.srcdir))] = _glossary_term_ids(Path(app.srcdir, "glossary.md"))
+    folder = edition_of(config).folder
+    _TERM_IDS[str(Path(app.srcdir))] = _glossary_term_ids(Path(app.srcdir, "glossary.md"), folder)
 
 
 def setup(app):
