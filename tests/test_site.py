@@ -113,6 +113,7 @@ OTHER_WORDINGS = {
         r"递送": "信号递达",
         r"转储核心|转储了核心": "产生核心转储 (the Core action)",
         r"SigIgn`?\s*掩码": "SigIgn is the set of ignored signals, not a mask",
+        r"真实": "实际运行, 构建时运行, 普通文件... (真实 reads as a translation of real)",
     },
     "en": {
         r"terminate with (a )?core dump": "terminate and dump core (the Core action)",
