@@ -383,12 +383,7 @@ def run(target: Snippet | Path | str, timeout: float | None = None, trace: bool 
         observe.write_site(layout.host("site"), _SITECUSTOMIZE)
         layout.events().touch()
         mark = uuid.uuid4().hex
-        env = contain.environment(layout, {
-            "PYTHONUTF8": "1", "PYTHONDONTWRITEBYTECODE": "1",
-            "PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(layout.inside("site")),
-            "SNIPPET_EVENTS": str(layout.events(inside=True)),
-            "SNIPPET_OBSERVE": snippet.setting("observe", observe.DEFAULT_SETTING),
-            _ENV_MARK: mark})
+        env = _environment(layout, snippet, mark)
         # What the snippet must see: its folder and what it uses (the interpreter is added).
         visible = [*snippet.files(), *dict.fromkeys(f.parent for f in snippet.files())]
         report_r, report_w = os.pipe()
@@ -401,20 +396,7 @@ def run(target: Snippet | Path | str, timeout: float | None = None, trace: bool 
         group = contain.ProcessGroup(f"snippet-{mark}")  # root: processes and memory, as cgroups
         started = time.monotonic()
         try:
-            for attempt in range(3):
-                try:
-                    proc = subprocess.Popen(
-                        command, cwd=layout.host("cwd"), env=env, stdin=subprocess.DEVNULL,
-                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-                        pass_fds=(report_w, contain.REPORT_FD),
-                        preexec_fn=contain.limits(timeout, report_w, group),
-                    )
-                    break
-                except OSError as error:
-                    # REPORT_FD, closed at the moment of fork by another thread: try again.
-                    if error.errno != errno.EBADF or attempt == 2:
-                        raise
-                    contain.hold_report_fd()
+            proc = _start(command, layout, env, timeout, report_w, group)
         finally:
             os.close(report_w)
         try:
@@ -450,6 +432,35 @@ def run(target: Snippet | Path | str, timeout: float | None = None, trace: bool 
         finished_at=time.time(), events=events, strace_logs=strace_logs, stopped=watch.stopped,
         contained=how.how if how.contained else "", problems=problems, made=run_context(),
     )
+
+
+def _environment(layout: contain.Layout, snippet: Snippet, mark: str) -> dict:
+    """What a run's processes see in their environment: the allow-list, and the recorder's."""
+    return contain.environment(layout, {
+        "PYTHONUTF8": "1", "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(layout.inside("site")),
+        "SNIPPET_EVENTS": str(layout.events(inside=True)),
+        "SNIPPET_OBSERVE": snippet.setting("observe", observe.DEFAULT_SETTING),
+        _ENV_MARK: mark})
+
+
+def _start(command: list[str], layout: contain.Layout, env: dict, timeout: float,
+           report_w: int, group: contain.ProcessGroup) -> subprocess.Popen:
+    """The run's process: no stdin, stdout and stderr on one pipe, a session of its own."""
+    for attempt in range(3):
+        try:
+            return subprocess.Popen(
+                command, cwd=layout.host("cwd"), env=env, stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+                pass_fds=(report_w, contain.REPORT_FD),
+                preexec_fn=contain.limits(timeout, report_w, group),
+            )
+        except OSError as error:
+            # REPORT_FD, closed at the moment of fork by another thread: try again.
+            if error.errno != errno.EBADF or attempt == 2:
+                raise
+            contain.hold_report_fd()
+    raise AssertionError("unreachable")
 
 
 LEFTOVERS_KEPT = 20  # leftovers kept one by one in a Run; the rest are counted
