@@ -111,3 +111,17 @@ def test_no_function_of_the_extensions_is_over_80_lines():
                 if node.end_lineno - node.lineno + 1 > 80:
                     long.append(f"{path.name}:{node.lineno} {node.name}")
     assert not long, long
+
+
+def test_pages_are_made_again_when_the_code_of_the_extensions_changes(tmp_path):
+    """Sphinx reads every page again when an extension's env_version changes: page_html's is a
+    digest of every file of docs/_ext, so editing any of them changes it."""
+    import shutil
+
+    page_html = importlib.import_module("page_html")
+    copy = tmp_path / "_ext"
+    shutil.copytree(EXT, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    assert page_html.code_version(copy) == page_html.code_version()
+    deep = copy / "snippetexec" / "recorder" / "writer.py"
+    deep.write_text(deep.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert page_html.code_version(copy) != page_html.code_version()

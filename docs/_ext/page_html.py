@@ -12,7 +12,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+from pathlib import Path
 
 from typography import CJK, CJK_TEXT
 
@@ -132,4 +134,17 @@ def setup(app):
     sphinxext.opengraph.get_description = page_description
     app.connect("html-page-context", page_context, priority=600)  # after furo's
     app.add_transform(_row_header_transform())
-    return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True,
+            "env_version": code_version()}
+
+
+def code_version(ext: Path | None = None) -> int:
+    """A number that changes with any file of docs/_ext: Sphinx reads and writes every page
+    again when it changes (the environment's version), as it does when conf.py changes, so an
+    incremental build never keeps a page made by older code."""
+    digest = hashlib.sha256()
+    ext = ext or Path(__file__).resolve().parent
+    for path in sorted(ext.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(ext)).encode() + b"\0" + path.read_bytes())
+    return int.from_bytes(digest.digest()[:6], "big")
