@@ -803,25 +803,72 @@ def test_the_build_warns_when_runs_are_not_contained_unless_asked_to(tmp_path):
 
 # --- 5. clean reports -----------------------------------------------------------------------------
 
+RAW = "\x1b\x00\x07\x9b\ufffe\r"  # what must never reach a page, a log or a report raw
+NAMES = """\
+    import os
+    open("a\\nerror \\x1b[31mX\\x07", "w").close()  # a line of its own in a naive report
+    open(b"b\\xff", "w").close()  # not UTF-8
+"""
+
+
 def test_control_characters_are_escaped_in_the_log_the_report_and_the_junit_xml(tmp_path):
+    """In the output, and in the names of files a run leaves (which once forged an "error"
+    line of the init's report, shown raw as the run's status on the runs page)."""
     site = Site(tmp_path / "site")
     site.snippet("demo/noisy.py", """\
         import sys
         sys.stdout.write("a\\x1b[2Jb\\x00c\\x07d\\x9be\\ufffef\\rg\\n")
         sys.exit(3)
     """)
-    site.page("demo/noisy.py")
+    site.snippet("demo/names.py", NAMES)
+    site.page("demo/noisy.py", "demo/names.py")
     result = site.build()
     assert result.returncode != 0
     assert "\x1b" not in result.stderr and "\x00" not in result.stderr
     assert "a\\x1b[2Jb\\x00c\\x07d\\x9be\\ufffef\\x0dg" in result.stderr
+    assert "left behind: working directory: a\\x0aerror \\x1b[31mX\\x07\n" in result.stderr
+    assert "left behind: working directory: b\\xff" in result.stderr
     suite = ET.parse(tmp_path / "site" / "reports" / "snippets-en.xml").getroot()
-    case = suite.find("testcase")
+    cases = {case.get("name"): case for case in suite.iter("testcase")}
+    case = cases["snippets/demo/noisy.py"]
     assert "a\\x1b[2Jb" in case.find("failure").text
     assert "a\\x1b[2Jb" in case.find("system-out").text
+    failure = cases["snippets/demo/names.py"].find("failure")
+    assert failure.get("message") == "left things behind"
+    assert "working directory: a\\x0aerror \\x1b[31mX\\x07" in failure.text
     page = site.html("one")  # the page: escaped as in the log, never raw
     assert "a\\x1b[2Jb\\x00c\\x07d\\x9be\\ufffef\\x0dg" in page
-    assert not any(c in page for c in "\x1b\x00\x07\x9b\ufffe\r")
+    runs = site.html("runs")
+    assert not any(c in text for c in RAW for text in (page, runs))
+    assert "left things behind" in runs and "init failed" not in runs
+    run = site.published()["demo/names.py"]["run"]
+    assert run["leftovers"] == ["working directory: a\\x0aerror \\x1b[31mX\\x07",
+                                "working directory: b\\xff"] and run["problems"] == []
+
+
+@pytest.mark.usefixtures("short_grace")
+def test_a_leftover_with_control_characters_in_its_name_is_one_item_of_the_report(
+        tmp_path, contained, marker):
+    """A file name or a command line holding a newline cannot add a line to the init's report
+    (an "error" line once failed the run as an init failure, its escape sequence raw)."""
+    script = write(tmp_path / "names.py", NAMES + f"""\
+    if os.fork() == 0:
+        try:
+            os.setsid()
+            os.execv("/bin/sleep", ["sleep\\nerror \\x1b]0;Y\\x07", "{marker}"])
+        finally:
+            os._exit(127)
+    print("made")
+    """)
+    result = runner.run(script)
+    assert result.output == "made\n" and result.returncode == 0, result.describe()
+    assert result.problems == [] and result.status == "left things behind"
+    assert [item.split(": ", 1)[1] for item in result.leftovers] == [
+        f"sleep\\x0aerror \\x1b]0;Y\\x07 {marker}",
+        "a\\x0aerror \\x1b[31mX\\x07", "b\\xff"], result.leftovers
+    assert result.leftovers[1].startswith("working directory: ")
+    assert not any(c in result.describe() for c in RAW)
+    assert wait_until(lambda: not marked(marker), 2)
 
 
 def test_the_runners_command_line_prints_the_builds_report(tmp_path):

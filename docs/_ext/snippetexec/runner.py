@@ -89,8 +89,8 @@ class Run:
             return f"killed by {signal_name(-self.returncode)}"
         if self.returncode:
             return f"exit status {self.returncode}"
-        if self.problems:
-            return "failed: " + self.problems[0]
+        if self.problems:  # words from the run's folders among them: escaped
+            return "failed: " + printable(self.problems[0])
         if self.leftovers:
             return "left things behind"
         return "ok"
@@ -565,8 +565,8 @@ class _Watch:
 
     def _parse_report(self) -> None:
         *lines, self.report = self.report.split(b"\n")
-        for line in lines:
-            word, _sep, rest = line.decode("utf-8", "replace").partition(" ")
+        for line in lines:  # the init escapes names; escaped again here, whoever wrote them
+            word, _sep, rest = printable(line.decode("utf-8", "replace")).partition(" ")
             if word == "exit" and self.ended_at is None:
                 try:
                     self.reported = int(rest)
@@ -661,7 +661,7 @@ def _shell_status(text: str) -> int:
 
 
 def _reported(found: list[tuple[int, str]]) -> list[str]:
-    items = [f"process {pid}: {cmd}" for pid, cmd in found[:contain.LEFTOVERS_SHOWN]]
+    items = [printable(f"process {pid}: {cmd}") for pid, cmd in found[:contain.LEFTOVERS_SHOWN]]
     if len(found) > contain.LEFTOVERS_SHOWN:
         items.append(f"process: and {len(found) - contain.LEFTOVERS_SHOWN} more")
     return items
