@@ -745,6 +745,44 @@ def test_a_run_is_bounded_in_its_folders_and_in_its_memory(tmp_path):
 
 
 @contained_only
+def test_run_and_dev_are_read_only_but_the_runs_folders_and_devices_are_not(tmp_path):
+    """/run holds the working folder and HOME, /dev the devices and /dev/shm: those are
+    written and scanned, but nothing else there (600 MiB in /run and a file in /dev once
+    passed as an ok run)."""
+    script = write(tmp_path / "run_dev.py", """\
+        # snippet: timeout = 60
+        import os
+        for path in ("/run/litter", "/run/snippet/litter", "/dev/litter", "/dev/shm/litter",
+                     "litter", os.path.join(os.environ["HOME"], "litter"), "/dev/null"):
+            try:
+                with open(path, "wb") as file:
+                    file.write(b"x")
+                print(path.rsplit("/", 1)[0] or ".", "written")
+            except OSError as exc:
+                print(path.rsplit("/", 1)[0] or ".", "refused:", exc.strerror)
+        for path in ("/dev/shm/litter", "litter", os.path.join(os.environ["HOME"], "litter")):
+            os.unlink(path)
+        written = 0
+        try:  # 600 MiB in files of 100 MiB (each below the 256 MiB a file may have)
+            for n in range(6):
+                with open(f"/run/fill{n}", "wb") as file:
+                    for _ in range(100):
+                        written += file.write(b"x" * (1 << 20))
+        except OSError as exc:
+            print("/run:", written >> 20, "MiB:", exc.strerror)
+        print(os.read(os.open("/dev/zero", os.O_RDONLY), 3), open("/dev/urandom", "rb").read(0))
+    """)
+    result = runner.run(script, timeout=60)
+    assert result.ok, result.describe()
+    home = contain.INSIDE / "home"
+    assert result.output.splitlines() == [
+        "/run refused: Read-only file system", "/run/snippet refused: Read-only file system",
+        "/dev refused: Read-only file system", "/dev/shm written", "litter written",
+        f"{home} written", "/dev written",  # /dev/null
+        "/run: 0 MiB: Read-only file system", "b'\\x00\\x00\\x00' b''"]
+
+
+@contained_only
 def test_only_what_a_snippet_needs_is_visible_and_no_secret_of_the_build(tmp_path, monkeypatch):
     """No /etc/shadow, no home of any user, no repository beyond the snippet's folder: not its
     .git (CI keeps a token there), the cache, the virtual environment; no token in the
