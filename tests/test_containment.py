@@ -653,6 +653,31 @@ def test_an_events_file_replaced_by_a_fifo_or_a_link_is_neither_followed_nor_wai
         assert result.ok, result.describe()
 
 
+@pytest.mark.parametrize("then", ["waits", "exits"])
+def test_a_run_that_fills_its_events_file_is_stopped_and_fails(tmp_path, contained, then):
+    """The events file is the one file on the host a run writes: past EVENTS_LIMIT (256 MiB
+    of junk once passed as an ok run), the run is killed within a moment, and fails."""
+    script = write(tmp_path / "junk.py", f"""\
+        # snippet: timeout = 10
+        import os, time
+        fd = os.open(os.environ["SNIPPET_EVENTS"], os.O_WRONLY | os.O_APPEND)
+        for _ in range({(runner.EVENTS_LIMIT >> 20) + 16}):
+            os.write(fd, b"x" * (1 << 20))
+        print("written", flush=True)
+        if {then!r} == "waits":
+            time.sleep(10)  # killed long before
+    """)
+    started = time.monotonic()
+    result = runner.run(script)
+    assert time.monotonic() - started < 6 and not result.timed_out, result.describe()
+    assert not result.ok and len(result.problems) == 1, result.describe()
+    assert f"than {runner.EVENTS_LIMIT >> 20} MiB" in result.problems[0]
+    assert "events file" in result.status
+    if then == "waits":
+        assert result.problems[0].endswith("it was stopped (its recorder writes "
+                                           f"{runner.MAX_EVENTS} events in a few MiB)")
+
+
 def test_a_folder_3000_deep_is_reported_and_removed_with_the_run(tmp_path, contained,
                                                                    monkeypatch):
     runs = tmp_path / "runs"
