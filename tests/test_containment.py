@@ -14,6 +14,7 @@ import os
 import pty
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -552,34 +553,68 @@ def test_an_invalid_cache_entry_is_a_miss_with_a_warning_naming_it(tmp_path):
 
 @contained_only
 def test_no_capability_that_reaches_outside_is_left_in_any_set(tmp_path):
-    """Root keeps KEPT_CAPS only, bounding set included; the mounts, namespaces, clock, devices
-    and limits that an escape used are refused."""
-    script = write(tmp_path / "caps.py", """\
-        import ctypes, os, resource, time
+    """Root keeps KEPT_CAPS only, bounding set included; each thing an escape did is really
+    tried, and refused: mounts, namespaces (setns, unshare), leaving the run's cgroup, the
+    host's loopback, the clock, devices, limits, ptrace."""
+    listener = socket.create_server(("127.0.0.1", 0))  # the host's loopback, open to anyone
+    port = listener.getsockname()[1]
+    script = write(tmp_path / "caps.py", f"""\
+        import ctypes, errno, os, resource, socket, time
         libc = ctypes.CDLL(None, use_errno=True)
         for line in open("/proc/self/status"):
             if line.startswith("Cap"):
                 print(line.split()[0], line.split()[1])
         def attempt(name, call):
             try:
-                ok = call()
-            except (OSError, ValueError) as exc:
-                print(name, "refused:", type(exc).__name__)
+                result = call()
+            except OSError as exc:
+                print(name, "refused:", errno.errorcode.get(exc.errno, exc.errno))
                 return
-            print(name, "refused" if ok is False else "ALLOWED")
-        attempt("umount /proc", lambda: libc.umount2(b"/proc", 2) == 0)
-        attempt("remount / read-write",
-                lambda: libc.mount(b"none", b"/", None, 32 | 4096, None) == 0)
-        attempt("setns into pid 1's network",
-                lambda: libc.setns(os.open("/proc/1/ns/net", os.O_RDONLY), 0) == 0)
+            except ValueError as exc:
+                print(name, "refused:", exc)
+                return
+            if result is not None and result != 0:  # a libc call: -1 and errno
+                print(name, "refused:", errno.errorcode.get(ctypes.get_errno(), "?"))
+            else:
+                print(name, "ALLOWED")
+        CLONE_NEWNS, CLONE_NEWNET = 0x20000, 0x40000000
+        own = os.open("/proc/self/ns/net", os.O_RDONLY)  # opens: its own namespace
+        attempt("umount /proc", lambda: libc.umount2(b"/proc", 2))
+        attempt("remount / read-write", lambda: libc.mount(b"none", b"/", None, 32 | 4096, None))
+        attempt("setns into a network namespace", lambda: libc.setns(own, CLONE_NEWNET))
+        attempt("unshare mounts and network", lambda: libc.unshare(CLONE_NEWNS | CLONE_NEWNET))
+        os.mkdir("/tmp/cg")
+        attempt("mount cgroup v1 pids",
+                lambda: libc.mount(b"cgroup", b"/tmp/cg", b"cgroup", 0, b"pids"))
+        attempt("mount cgroup v2", lambda: libc.mount(b"cgroup2", b"/tmp/cg", b"cgroup2", 0, None))
+        for procs in ("/tmp/cg/cgroup.procs", "/sys/fs/cgroup/cgroup.procs",
+                      "/sys/fs/cgroup/pids/cgroup.procs"):
+            def leave(procs=procs):  # a cgroup's file, not a new one
+                fd = os.open(procs, os.O_WRONLY)
+                try:
+                    os.write(fd, str(os.getpid()).encode())
+                finally:
+                    os.close(fd)
+            attempt("leave the pids cgroup", leave)
+        for _ in range(2):  # the two mounts, were they allowed
+            libc.umount2(b"/tmp/cg", 2)
+        os.rmdir("/tmp/cg")
+        attempt("connect to the host's 127.0.0.1",
+                lambda: socket.create_connection(("127.0.0.1", {port}), timeout=5).close())
         attempt("set the clock", lambda: time.clock_settime(time.CLOCK_REALTIME, time.time()))
         attempt("mknod /dev/mem", lambda: os.mknod("/tmp/mem", 0o20600, os.makedev(1, 1)))
         hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
         attempt("raise a hard limit",
                 lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (hard + 1, hard + 1)))
-        attempt("ptrace pid 1", lambda: libc.ptrace(16, 1, None, None) == 0)
+        attempt("ptrace pid 1", lambda: libc.ptrace(16, 1, None, None))
     """)
-    result = runner.run(script)
+    try:
+        listener.settimeout(0)
+        result = runner.run(script)
+        with pytest.raises(BlockingIOError):  # nothing of the run reached it
+            listener.accept()
+    finally:
+        listener.close()
     assert result.ok, result.describe()
     lines = result.output.splitlines()
     sets = dict(line.split(" ", 1) for line in lines if line.startswith("Cap"))
@@ -589,9 +624,48 @@ def test_no_capability_that_reaches_outside_is_left_in_any_set(tmp_path):
     if os.getuid() == 0:
         assert int(sets["CapEff:"], 16) == contain.KEPT_MASK & contain._bounding_set()
         assert int(sets["CapBnd:"], 16) == contain.KEPT_MASK & contain._bounding_set()
-    attempts = [line for line in lines if not line.startswith("Cap")]
-    assert len(attempts) == 7 and all(" refused" in line for line in attempts), attempts
+    attempts = dict(line.split(" refused: ") if " refused: " in line else (line, "")
+                    for line in lines if not line.startswith("Cap"))
+    assert len([line for line in lines if not line.startswith("Cap")]) == 14, lines
+    assert all(attempts.values()), lines  # every one refused
+    # Refused for want of the capability, not for a path or an argument that did not fit.
+    for name in ("umount /proc", "remount / read-write", "setns into a network namespace",
+                 "unshare mounts and network", "mount cgroup v1 pids", "mount cgroup v2",
+                 "set the clock", "mknod /dev/mem", "raise a hard limit", "ptrace pid 1"):
+        assert attempts[name] in ("EPERM", "EACCES",  # setrlimit's EPERM, as Python says it
+                                  "not allowed to raise maximum limit"), (name, attempts[name])
+    assert attempts["leave the pids cgroup"] in ("ENOENT", "EROFS", "EACCES")  # no cgroupfs
+    assert attempts["connect to the host's 127.0.0.1"] == "ECONNREFUSED"  # its own loopback
     assert "checked from inside" in contain.mode().how
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="--cap-add needs a root build")
+def test_the_probe_refuses_a_sandbox_whose_capabilities_were_not_dropped(monkeypatch):
+    """The sandbox as it once was (bwrap's --cap-add ALL, which a root lacking one bit of it
+    turns into every capability kept; no drop by the init): the probe, which reads the sets
+    from inside, says the runs are not contained, and why."""
+    options, init_command = contain._options, contain._init_command
+
+    def cap_add_all(binds):
+        made = options(binds)
+        kept = [item for n, item in enumerate(made) if item != "--cap-drop"
+                and (n == 0 or made[n - 1] != "--cap-drop")]
+        return ["--cap-add", "ALL", *kept]
+
+    monkeypatch.setattr(contain, "_options", cap_add_all)
+    monkeypatch.setattr(contain, "_init_command", lambda *args, **kwargs: [
+        item for item in init_command(*args, **kwargs) if not item.startswith("caps=")])
+    contain.mode.cache_clear()
+    try:
+        found = contain.mode()
+    finally:
+        monkeypatch.undo()
+        contain.mode.cache_clear()
+    assert found.contained is False, found
+    assert found.how.startswith("capabilities were not dropped in the sandbox (Cap"), found.how
+    for name in ("SYS_ADMIN", "SYS_PTRACE", "SYS_MODULE", "MKNOD", "NET_ADMIN"):
+        assert name in found.how.split(": ", 1)[1].split(", "), found.how
+    assert contain.mode().contained  # and the real sandbox passes
 
 
 FORGE = """\
@@ -634,8 +708,9 @@ def test_a_report_the_snippet_forges_cannot_make_a_failing_run_pass(tmp_path, co
 @pytest.mark.parametrize("replacement", ["fifo", "link to /dev/zero", "link to /etc/passwd"])
 def test_an_events_file_replaced_by_a_fifo_or_a_link_is_neither_followed_nor_waited_for(
         tmp_path, contained, replacement):
-    """Contained, the events file is a mount point: it cannot be replaced. In the fallback it
-    can, and the build neither hangs in open() nor reads without end: the run fails."""
+    """Contained, the events file is a mount point in a read-only folder (/run): it cannot be
+    replaced. In the fallback it can, and the build neither hangs in open() nor reads without
+    end: the run fails."""
     script = write(tmp_path / "events.py", f"""\
         import os
         events = os.environ["SNIPPET_EVENTS"]
@@ -656,7 +731,7 @@ def test_an_events_file_replaced_by_a_fifo_or_a_link_is_neither_followed_nor_wai
         assert not result.ok and "the events file was replaced" in result.problems[0]
         assert result.events == []
     else:
-        assert contained and result.output == "refused: Device or resource busy\n"
+        assert contained and result.output == "refused: Read-only file system\n"
         assert result.ok, result.describe()
 
 
