@@ -407,7 +407,9 @@ class Site(test_snippetexec.Site):
         super().page("one", *snippets)
 
 
-@pytest.mark.parametrize("how", ["SIGINT", "SIGTERM", "SIGKILL"])
+# SIGHUP: the terminal closed (it once left the runs' folders in /tmp); Ctrl+C twice: the
+# second one waits for the runs' folders to go (it once abandoned them).
+@pytest.mark.parametrize("how", ["SIGINT", "SIGTERM", "SIGHUP", "SIGINT+SIGINT", "SIGKILL"])
 def test_interrupting_the_build_stops_it_at_once_and_leaves_nothing_running(tmp_path, marker,
                                                                             how):
     site = Site(tmp_path / "site")
@@ -435,7 +437,9 @@ def test_interrupting_the_build_stops_it_at_once_and_leaves_nothing_running(tmp_
     try:
         assert wait_until(lambda: len(marked(marker)) == 3, 120), "the snippets did not start"
         stopped = time.monotonic()
-        os.kill(build.pid, getattr(signal, how))
+        for name in how.split("+"):
+            os.kill(build.pid, getattr(signal, name))
+            time.sleep(0.05)
         build.wait(timeout=20)
         took = time.monotonic() - stopped
     finally:
