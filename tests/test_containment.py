@@ -14,6 +14,7 @@ import os
 import pty
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -293,24 +294,31 @@ def test_a_double_forked_daemon_holding_the_output_pipe_is_reported_and_killed(
     # period after the snippet's end (the whole run took 3.6 s once on a loaded machine).
     assert time.monotonic() - started < 8 and not result.timed_out
     assert result.returncode == 0 and not result.ok
-    # Contained, the init finds it in the namespace; without, the runner finds the output pipe
-    # among its open files (it dropped the environment that marks the run's processes).
+    # Contained, the init finds it in the namespace; in the fallback, among its descendants:
+    # the init is a child subreaper, so the orphaned daemon becomes its child (it dropped the
+    # environment that marks the run's processes, and none of its descriptors tells).
     assert [item.split(": ", 1)[1] for item in result.leftovers] == [f"sleep {marker}"]
     assert wait_until(lambda: not marked(marker), 2), "the daemon still runs"
 
 
-@contained_only
 @pytest.mark.usefixtures("short_grace")
-def test_a_daemon_on_dev_null_with_an_empty_environment_is_reported_and_killed(tmp_path, marker):
+def test_a_daemon_on_dev_null_with_an_empty_environment_is_reported_and_killed(
+        tmp_path, marker, contained):
+    """Nothing of the run's (no mark in its environment, no descriptor of the run's) but its
+    ancestry: the init's namespace, or in the fallback its subreaper's tree."""
     script = write(tmp_path / "quiet.py", f"""\
         import subprocess
         subprocess.Popen(["sleep", "{marker}"], start_new_session=True, env={{}},
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
     """)
     result = runner.run(script)
-    assert result.status == "left things behind"
-    assert result.leftovers == [f"process 3: sleep {marker}"]
-    assert not marked(marker)
+    assert result.status == "left things behind", result.describe()
+    assert len(result.leftovers) == 1 and result.leftovers[0].startswith("process ")
+    assert result.leftovers[0].endswith(f": sleep {marker}")
+    if contained:
+        assert result.leftovers == [f"process 3: sleep {marker}"]
+    assert wait_until(lambda: not marked(marker), 2), "the daemon still runs"
 
 
 @contained_only
@@ -399,7 +407,9 @@ class Site(test_snippetexec.Site):
         super().page("one", *snippets)
 
 
-@pytest.mark.parametrize("how", ["SIGINT", "SIGTERM", "SIGKILL"])
+# SIGHUP: the terminal closed (it once left the runs' folders in /tmp); Ctrl+C twice: the
+# second one waits for the runs' folders to go (it once abandoned them).
+@pytest.mark.parametrize("how", ["SIGINT", "SIGTERM", "SIGHUP", "SIGINT+SIGINT", "SIGKILL"])
 def test_interrupting_the_build_stops_it_at_once_and_leaves_nothing_running(tmp_path, marker,
                                                                             how):
     site = Site(tmp_path / "site")
@@ -427,7 +437,9 @@ def test_interrupting_the_build_stops_it_at_once_and_leaves_nothing_running(tmp_
     try:
         assert wait_until(lambda: len(marked(marker)) == 3, 120), "the snippets did not start"
         stopped = time.monotonic()
-        os.kill(build.pid, getattr(signal, how))
+        for name in how.split("+"):
+            os.kill(build.pid, getattr(signal, name))
+            time.sleep(0.05)
         build.wait(timeout=20)
         took = time.monotonic() - stopped
     finally:
@@ -545,34 +557,68 @@ def test_an_invalid_cache_entry_is_a_miss_with_a_warning_naming_it(tmp_path):
 
 @contained_only
 def test_no_capability_that_reaches_outside_is_left_in_any_set(tmp_path):
-    """Root keeps KEPT_CAPS only, bounding set included; the mounts, namespaces, clock, devices
-    and limits that an escape used are refused."""
-    script = write(tmp_path / "caps.py", """\
-        import ctypes, os, resource, time
+    """Root keeps KEPT_CAPS only, bounding set included; each thing an escape did is really
+    tried, and refused: mounts, namespaces (setns, unshare), leaving the run's cgroup, the
+    host's loopback, the clock, devices, limits, ptrace."""
+    listener = socket.create_server(("127.0.0.1", 0))  # the host's loopback, open to anyone
+    port = listener.getsockname()[1]
+    script = write(tmp_path / "caps.py", f"""\
+        import ctypes, errno, os, resource, socket, time
         libc = ctypes.CDLL(None, use_errno=True)
         for line in open("/proc/self/status"):
             if line.startswith("Cap"):
                 print(line.split()[0], line.split()[1])
         def attempt(name, call):
             try:
-                ok = call()
-            except (OSError, ValueError) as exc:
-                print(name, "refused:", type(exc).__name__)
+                result = call()
+            except OSError as exc:
+                print(name, "refused:", errno.errorcode.get(exc.errno, exc.errno))
                 return
-            print(name, "refused" if ok is False else "ALLOWED")
-        attempt("umount /proc", lambda: libc.umount2(b"/proc", 2) == 0)
-        attempt("remount / read-write",
-                lambda: libc.mount(b"none", b"/", None, 32 | 4096, None) == 0)
-        attempt("setns into pid 1's network",
-                lambda: libc.setns(os.open("/proc/1/ns/net", os.O_RDONLY), 0) == 0)
+            except ValueError as exc:
+                print(name, "refused:", exc)
+                return
+            if result is not None and result != 0:  # a libc call: -1 and errno
+                print(name, "refused:", errno.errorcode.get(ctypes.get_errno(), "?"))
+            else:
+                print(name, "ALLOWED")
+        CLONE_NEWNS, CLONE_NEWNET = 0x20000, 0x40000000
+        own = os.open("/proc/self/ns/net", os.O_RDONLY)  # opens: its own namespace
+        attempt("umount /proc", lambda: libc.umount2(b"/proc", 2))
+        attempt("remount / read-write", lambda: libc.mount(b"none", b"/", None, 32 | 4096, None))
+        attempt("setns into a network namespace", lambda: libc.setns(own, CLONE_NEWNET))
+        attempt("unshare mounts and network", lambda: libc.unshare(CLONE_NEWNS | CLONE_NEWNET))
+        os.mkdir("/tmp/cg")
+        attempt("mount cgroup v1 pids",
+                lambda: libc.mount(b"cgroup", b"/tmp/cg", b"cgroup", 0, b"pids"))
+        attempt("mount cgroup v2", lambda: libc.mount(b"cgroup2", b"/tmp/cg", b"cgroup2", 0, None))
+        for procs in ("/tmp/cg/cgroup.procs", "/sys/fs/cgroup/cgroup.procs",
+                      "/sys/fs/cgroup/pids/cgroup.procs"):
+            def leave(procs=procs):  # a cgroup's file, not a new one
+                fd = os.open(procs, os.O_WRONLY)
+                try:
+                    os.write(fd, str(os.getpid()).encode())
+                finally:
+                    os.close(fd)
+            attempt("leave the pids cgroup", leave)
+        for _ in range(2):  # the two mounts, were they allowed
+            libc.umount2(b"/tmp/cg", 2)
+        os.rmdir("/tmp/cg")
+        attempt("connect to the host's 127.0.0.1",
+                lambda: socket.create_connection(("127.0.0.1", {port}), timeout=5).close())
         attempt("set the clock", lambda: time.clock_settime(time.CLOCK_REALTIME, time.time()))
         attempt("mknod /dev/mem", lambda: os.mknod("/tmp/mem", 0o20600, os.makedev(1, 1)))
         hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
         attempt("raise a hard limit",
                 lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (hard + 1, hard + 1)))
-        attempt("ptrace pid 1", lambda: libc.ptrace(16, 1, None, None) == 0)
+        attempt("ptrace pid 1", lambda: libc.ptrace(16, 1, None, None))
     """)
-    result = runner.run(script)
+    try:
+        listener.settimeout(0)
+        result = runner.run(script)
+        with pytest.raises(BlockingIOError):  # nothing of the run reached it
+            listener.accept()
+    finally:
+        listener.close()
     assert result.ok, result.describe()
     lines = result.output.splitlines()
     sets = dict(line.split(" ", 1) for line in lines if line.startswith("Cap"))
@@ -582,9 +628,48 @@ def test_no_capability_that_reaches_outside_is_left_in_any_set(tmp_path):
     if os.getuid() == 0:
         assert int(sets["CapEff:"], 16) == contain.KEPT_MASK & contain._bounding_set()
         assert int(sets["CapBnd:"], 16) == contain.KEPT_MASK & contain._bounding_set()
-    attempts = [line for line in lines if not line.startswith("Cap")]
-    assert len(attempts) == 7 and all(" refused" in line for line in attempts), attempts
+    attempts = dict(line.split(" refused: ") if " refused: " in line else (line, "")
+                    for line in lines if not line.startswith("Cap"))
+    assert len([line for line in lines if not line.startswith("Cap")]) == 14, lines
+    assert all(attempts.values()), lines  # every one refused
+    # Refused for want of the capability, not for a path or an argument that did not fit.
+    for name in ("umount /proc", "remount / read-write", "setns into a network namespace",
+                 "unshare mounts and network", "mount cgroup v1 pids", "mount cgroup v2",
+                 "set the clock", "mknod /dev/mem", "raise a hard limit", "ptrace pid 1"):
+        assert attempts[name] in ("EPERM", "EACCES",  # setrlimit's EPERM, as Python says it
+                                  "not allowed to raise maximum limit"), (name, attempts[name])
+    assert attempts["leave the pids cgroup"] in ("ENOENT", "EROFS", "EACCES")  # no cgroupfs
+    assert attempts["connect to the host's 127.0.0.1"] == "ECONNREFUSED"  # its own loopback
     assert "checked from inside" in contain.mode().how
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="--cap-add needs a root build")
+def test_the_probe_refuses_a_sandbox_whose_capabilities_were_not_dropped(monkeypatch):
+    """The sandbox as it once was (bwrap's --cap-add ALL, which a root lacking one bit of it
+    turns into every capability kept; no drop by the init): the probe, which reads the sets
+    from inside, says the runs are not contained, and why."""
+    options, init_command = contain._options, contain._init_command
+
+    def cap_add_all(binds):
+        made = options(binds)
+        kept = [item for n, item in enumerate(made) if item != "--cap-drop"
+                and (n == 0 or made[n - 1] != "--cap-drop")]
+        return ["--cap-add", "ALL", *kept]
+
+    monkeypatch.setattr(contain, "_options", cap_add_all)
+    monkeypatch.setattr(contain, "_init_command", lambda *args, **kwargs: [
+        item for item in init_command(*args, **kwargs) if not item.startswith("caps=")])
+    contain.mode.cache_clear()
+    try:
+        found = contain.mode()
+    finally:
+        monkeypatch.undo()
+        contain.mode.cache_clear()
+    assert found.contained is False, found
+    assert found.how.startswith("capabilities were not dropped in the sandbox (Cap"), found.how
+    for name in ("SYS_ADMIN", "SYS_PTRACE", "SYS_MODULE", "MKNOD", "NET_ADMIN"):
+        assert name in found.how.split(": ", 1)[1].split(", "), found.how
+    assert contain.mode().contained  # and the real sandbox passes
 
 
 FORGE = """\
@@ -627,8 +712,9 @@ def test_a_report_the_snippet_forges_cannot_make_a_failing_run_pass(tmp_path, co
 @pytest.mark.parametrize("replacement", ["fifo", "link to /dev/zero", "link to /etc/passwd"])
 def test_an_events_file_replaced_by_a_fifo_or_a_link_is_neither_followed_nor_waited_for(
         tmp_path, contained, replacement):
-    """Contained, the events file is a mount point: it cannot be replaced. In the fallback it
-    can, and the build neither hangs in open() nor reads without end: the run fails."""
+    """Contained, the events file is a mount point in a read-only folder (/run): it cannot be
+    replaced. In the fallback it can, and the build neither hangs in open() nor reads without
+    end: the run fails."""
     script = write(tmp_path / "events.py", f"""\
         import os
         events = os.environ["SNIPPET_EVENTS"]
@@ -649,8 +735,33 @@ def test_an_events_file_replaced_by_a_fifo_or_a_link_is_neither_followed_nor_wai
         assert not result.ok and "the events file was replaced" in result.problems[0]
         assert result.events == []
     else:
-        assert contained and result.output == "refused: Device or resource busy\n"
+        assert contained and result.output == "refused: Read-only file system\n"
         assert result.ok, result.describe()
+
+
+@pytest.mark.parametrize("then", ["waits", "exits"])
+def test_a_run_that_fills_its_events_file_is_stopped_and_fails(tmp_path, contained, then):
+    """The events file is the one file on the host a run writes: past EVENTS_LIMIT (256 MiB
+    of junk once passed as an ok run), the run is killed within a moment, and fails."""
+    script = write(tmp_path / "junk.py", f"""\
+        # snippet: timeout = 10
+        import os, time
+        fd = os.open(os.environ["SNIPPET_EVENTS"], os.O_WRONLY | os.O_APPEND)
+        for _ in range({(runner.EVENTS_LIMIT >> 20) + 16}):
+            os.write(fd, b"x" * (1 << 20))
+        print("written", flush=True)
+        if {then!r} == "waits":
+            time.sleep(10)  # killed long before
+    """)
+    started = time.monotonic()
+    result = runner.run(script)
+    assert time.monotonic() - started < 6 and not result.timed_out, result.describe()
+    assert not result.ok and len(result.problems) == 1, result.describe()
+    assert f"than {runner.EVENTS_LIMIT >> 20} MiB" in result.problems[0]
+    assert "events file" in result.status
+    if then == "waits":
+        assert result.problems[0].endswith("it was stopped (its recorder writes "
+                                           f"{runner.MAX_EVENTS} events in a few MiB)")
 
 
 def test_a_folder_3000_deep_is_reported_and_removed_with_the_run(tmp_path, contained,
@@ -745,6 +856,44 @@ def test_a_run_is_bounded_in_its_folders_and_in_its_memory(tmp_path):
 
 
 @contained_only
+def test_run_and_dev_are_read_only_but_the_runs_folders_and_devices_are_not(tmp_path):
+    """/run holds the working folder and HOME, /dev the devices and /dev/shm: those are
+    written and scanned, but nothing else there (600 MiB in /run and a file in /dev once
+    passed as an ok run)."""
+    script = write(tmp_path / "run_dev.py", """\
+        # snippet: timeout = 60
+        import os
+        for path in ("/run/litter", "/run/snippet/litter", "/dev/litter", "/dev/shm/litter",
+                     "litter", os.path.join(os.environ["HOME"], "litter"), "/dev/null"):
+            try:
+                with open(path, "wb") as file:
+                    file.write(b"x")
+                print(path.rsplit("/", 1)[0] or ".", "written")
+            except OSError as exc:
+                print(path.rsplit("/", 1)[0] or ".", "refused:", exc.strerror)
+        for path in ("/dev/shm/litter", "litter", os.path.join(os.environ["HOME"], "litter")):
+            os.unlink(path)
+        written = 0
+        try:  # 600 MiB in files of 100 MiB (each below the 256 MiB a file may have)
+            for n in range(6):
+                with open(f"/run/fill{n}", "wb") as file:
+                    for _ in range(100):
+                        written += file.write(b"x" * (1 << 20))
+        except OSError as exc:
+            print("/run:", written >> 20, "MiB:", exc.strerror)
+        print(os.read(os.open("/dev/zero", os.O_RDONLY), 3), open("/dev/urandom", "rb").read(0))
+    """)
+    result = runner.run(script, timeout=60)
+    assert result.ok, result.describe()
+    home = contain.INSIDE / "home"
+    assert result.output.splitlines() == [
+        "/run refused: Read-only file system", "/run/snippet refused: Read-only file system",
+        "/dev refused: Read-only file system", "/dev/shm written", "litter written",
+        f"{home} written", "/dev written",  # /dev/null
+        "/run: 0 MiB: Read-only file system", "b'\\x00\\x00\\x00' b''"]
+
+
+@contained_only
 def test_only_what_a_snippet_needs_is_visible_and_no_secret_of_the_build(tmp_path, monkeypatch):
     """No /etc/shadow, no home of any user, no repository beyond the snippet's folder: not its
     .git (CI keeps a token there), the cache, the virtual environment; no token in the
@@ -803,25 +952,72 @@ def test_the_build_warns_when_runs_are_not_contained_unless_asked_to(tmp_path):
 
 # --- 5. clean reports -----------------------------------------------------------------------------
 
+RAW = "\x1b\x00\x07\x9b\ufffe\r"  # what must never reach a page, a log or a report raw
+NAMES = """\
+    import os
+    open("a\\nerror \\x1b[31mX\\x07", "w").close()  # a line of its own in a naive report
+    open(b"b\\xff", "w").close()  # not UTF-8
+"""
+
+
 def test_control_characters_are_escaped_in_the_log_the_report_and_the_junit_xml(tmp_path):
+    """In the output, and in the names of files a run leaves (which once forged an "error"
+    line of the init's report, shown raw as the run's status on the runs page)."""
     site = Site(tmp_path / "site")
     site.snippet("demo/noisy.py", """\
         import sys
         sys.stdout.write("a\\x1b[2Jb\\x00c\\x07d\\x9be\\ufffef\\rg\\n")
         sys.exit(3)
     """)
-    site.page("demo/noisy.py")
+    site.snippet("demo/names.py", NAMES)
+    site.page("demo/noisy.py", "demo/names.py")
     result = site.build()
     assert result.returncode != 0
     assert "\x1b" not in result.stderr and "\x00" not in result.stderr
     assert "a\\x1b[2Jb\\x00c\\x07d\\x9be\\ufffef\\x0dg" in result.stderr
+    assert "left behind: working directory: a\\x0aerror \\x1b[31mX\\x07\n" in result.stderr
+    assert "left behind: working directory: b\\xff" in result.stderr
     suite = ET.parse(tmp_path / "site" / "reports" / "snippets-en.xml").getroot()
-    case = suite.find("testcase")
+    cases = {case.get("name"): case for case in suite.iter("testcase")}
+    case = cases["snippets/demo/noisy.py"]
     assert "a\\x1b[2Jb" in case.find("failure").text
     assert "a\\x1b[2Jb" in case.find("system-out").text
+    failure = cases["snippets/demo/names.py"].find("failure")
+    assert failure.get("message") == "left things behind"
+    assert "working directory: a\\x0aerror \\x1b[31mX\\x07" in failure.text
     page = site.html("one")  # the page: escaped as in the log, never raw
     assert "a\\x1b[2Jb\\x00c\\x07d\\x9be\\ufffef\\x0dg" in page
-    assert not any(c in page for c in "\x1b\x00\x07\x9b\ufffe\r")
+    runs = site.html("runs")
+    assert not any(c in text for c in RAW for text in (page, runs))
+    assert "left things behind" in runs and "init failed" not in runs
+    run = site.published()["demo/names.py"]["run"]
+    assert run["leftovers"] == ["working directory: a\\x0aerror \\x1b[31mX\\x07",
+                                "working directory: b\\xff"] and run["problems"] == []
+
+
+@pytest.mark.usefixtures("short_grace")
+def test_a_leftover_with_control_characters_in_its_name_is_one_item_of_the_report(
+        tmp_path, contained, marker):
+    """A file name or a command line holding a newline cannot add a line to the init's report
+    (an "error" line once failed the run as an init failure, its escape sequence raw)."""
+    script = write(tmp_path / "names.py", NAMES + f"""\
+    if os.fork() == 0:
+        try:
+            os.setsid()
+            os.execv("/bin/sleep", ["sleep\\nerror \\x1b]0;Y\\x07", "{marker}"])
+        finally:
+            os._exit(127)
+    print("made")
+    """)
+    result = runner.run(script)
+    assert result.output == "made\n" and result.returncode == 0, result.describe()
+    assert result.problems == [] and result.status == "left things behind"
+    assert [item.split(": ", 1)[1] for item in result.leftovers] == [
+        f"sleep\\x0aerror \\x1b]0;Y\\x07 {marker}",
+        "a\\x0aerror \\x1b[31mX\\x07", "b\\xff"], result.leftovers
+    assert result.leftovers[1].startswith("working directory: ")
+    assert not any(c in result.describe() for c in RAW)
+    assert wait_until(lambda: not marked(marker), 2)
 
 
 def test_the_runners_command_line_prints_the_builds_report(tmp_path):

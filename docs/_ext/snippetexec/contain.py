@@ -15,7 +15,8 @@ With bubblewrap (``bwrap``), each run gets:
   (/proc/sys read-only) and a minimal /dev. The repository, its ``.git``, the snippet cache, HOME
   folders and /root are not there at all;
 - its own /tmp, /dev/shm, HOME and working directory: tmpfs of ``FOLDER_SIZE`` each, which the
-  init scans for leftovers when the snippet has ended and which vanish with the sandbox;
+  init scans for leftovers when the snippet has ended and which vanish with the sandbox; /run
+  (where the working directory and HOME are mounted) and /dev are read-only;
 - the same user id as the build (no user switch: root stays root, with the capabilities of
   ``KEPT_CAPS`` only, in every set, bounding set included; a non-root build maps its own uid
   only, in a user namespace of its own, with no capability);
@@ -215,10 +216,14 @@ def _options(binds: list[tuple[str, ...]]) -> list[str]:
                 "--ro-bind-try", "/proc/sysrq-trigger", "/proc/sysrq-trigger",
                 "--size", str(FOLDER_SIZE), "--tmpfs", "/tmp",
                 "--size", str(FOLDER_SIZE), "--tmpfs", "/dev/shm",
-                "--tmpfs", "/run"]
+                "--size", str(FOLDER_SIZE), "--tmpfs", "/run"]
     for bind in binds:
         options += list(bind)
-    options += ["--ro-bind", str(INIT), str(INSIDE / "init.py"), "--remount-ro", "/"]
+    # Once the run's folders are mounted there, /run and /dev are read-only (not what is
+    # mounted in them: the working folder, HOME, /dev/shm, the devices): nothing is written
+    # there that the init would not scan.
+    options += ["--ro-bind", str(INIT), str(INSIDE / "init.py"), "--remount-ro", "/run",
+                "--remount-ro", "/dev", "--remount-ro", "/"]
     if os.getuid() == 0:
         for bit, name in enumerate(CAP_NAMES):
             if not (KEPT_MASK | 1 << CAP_SETPCAP) >> bit & 1 and _in_bounding_set(bit):

@@ -89,8 +89,8 @@ class Run:
             return f"killed by {signal_name(-self.returncode)}"
         if self.returncode:
             return f"exit status {self.returncode}"
-        if self.problems:
-            return "failed: " + self.problems[0]
+        if self.problems:  # words from the run's folders among them: escaped
+            return "failed: " + printable(self.problems[0])
         if self.leftovers:
             return "left things behind"
         return "ok"
@@ -378,10 +378,14 @@ def run(target: Snippet | Path | str, timeout: float | None = None, trace: bool 
     if not how.contained and contain.required():
         raise RuntimeError(f"containment is required ({contain.ENV_SWITCH}) but {how.how}")
     base = Path(tempfile.mkdtemp(prefix="snippet-"))
+    events_fd = None
     try:
         layout = contain.Layout(base, how.contained)
         observe.write_site(layout.host("site"), _SITECUSTOMIZE)
         layout.events().touch()
+        # Held open by the build, which watches its size while the run lasts: the events file
+        # is the one file of the host the run writes (a bind mount, contained).
+        events_fd = os.open(layout.events(), os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
         mark = uuid.uuid4().hex
         env = _environment(layout, snippet, mark)
         # What the snippet must see: its folder and what it uses (the interpreter is added).
@@ -401,7 +405,7 @@ def run(target: Snippet | Path | str, timeout: float | None = None, trace: bool 
             os.close(report_w)
         try:
             watch = _Watch(proc, report_r, timeout, cancel or CANCEL, mark, started,
-                           how.contained, trace)
+                           how.contained, trace, events_fd)
             watch.loop()
         finally:
             _kill_tree(proc, how.contained)
@@ -416,12 +420,14 @@ def run(target: Snippet | Path | str, timeout: float | None = None, trace: bool 
                             f"({contain.RUN_MEMORY >> 30} GiB in all)")
         group.remove()
         events, events_problem = _load_events(layout.events())
-        if events_problem:
+        if events_problem and not watch.events_over:
             problems.append(events_problem)
         strace_logs = None
         if trace:
             strace_logs = tracing.parse_logs(layout.host("strace") / "log")
     finally:
+        if events_fd is not None:
+            os.close(events_fd)
         removal_problem = hostfiles.remove_tree(base)
     if removal_problem:
         problems.append(removal_problem)
@@ -477,7 +483,7 @@ class _Watch:
     """
 
     def __init__(self, proc, report_fd: int, timeout: float, cancel, mark: str, started: float,
-                 contained: bool, traced: bool):
+                 contained: bool, traced: bool, events_fd: int | None = None):
         self.proc, self.report_fd, self.cancel, self.mark = proc, report_fd, cancel, mark
         self.contained, self.traced = contained, traced
         self.started = started
@@ -498,6 +504,9 @@ class _Watch:
         self.output_at = 0.0  # when output last arrived
         self.grace_over = False
         self.report_ended = False  # the init wrote "end": its report of leftovers is whole
+        self.events_fd = events_fd
+        self.events_at = started  # when the size of the events file was last looked at
+        self.events_over = False  # it grew past EVENTS_LIMIT: the run was killed
 
     def loop(self) -> None:
         out_fd = self.proc.stdout.fileno()
@@ -535,6 +544,11 @@ class _Watch:
         if self.cancel.is_set() and self.killed_at is None:
             self.stopped = "cancelled"
             self._kill(now)
+        if self.events_fd is not None and now >= self.events_at + EVENTS_CHECK:
+            self.events_at = now
+            if os.fstat(self.events_fd).st_size > EVENTS_LIMIT and self.killed_at is None:
+                self.events_over = True
+                self._kill(now)
         if self.ended_at is None and now >= self.deadline and not self.timed_out:
             self.timed_out = True
             self.stack_at, self.stack_from = now, len(self.output)
@@ -576,8 +590,8 @@ class _Watch:
 
     def _parse_report(self) -> None:
         *lines, self.report = self.report.split(b"\n")
-        for line in lines:
-            word, _sep, rest = line.decode("utf-8", "replace").partition(" ")
+        for line in lines:  # the init escapes names; escaped again here, whoever wrote them
+            word, _sep, rest = printable(line.decode("utf-8", "replace")).partition(" ")
             if word == "exit" and self.ended_at is None:
                 try:
                     self.reported = int(rest)
@@ -615,6 +629,10 @@ class _Watch:
         The status comes from ``real``; the report only tells when the snippet ended. A report
         that disagrees with ``real`` was forged (or the init was killed): the run fails."""
         found = list(self.init_problems)
+        if self.events_over:  # killed: what the init reported (or not) is beside the point
+            return [*found, f"the run wrote more than {EVENTS_LIMIT >> 20} MiB to its events "
+                            f"file: it was stopped (its recorder writes {MAX_EVENTS} events in "
+                            f"a few MiB)"]
         if self.timed_out or self.stopped:
             return found
         expected = None if self.reported is None else (
@@ -672,7 +690,7 @@ def _shell_status(text: str) -> int:
 
 
 def _reported(found: list[tuple[int, str]]) -> list[str]:
-    items = [f"process {pid}: {cmd}" for pid, cmd in found[:contain.LEFTOVERS_SHOWN]]
+    items = [printable(f"process {pid}: {cmd}") for pid, cmd in found[:contain.LEFTOVERS_SHOWN]]
     if len(found) > contain.LEFTOVERS_SHOWN:
         items.append(f"process: and {len(found) - contain.LEFTOVERS_SHOWN} more")
     return items
@@ -725,7 +743,8 @@ def _descendants(top: int) -> list[int]:
 MAX_EVENTS = 20_000  # events kept per run; a loop should ask for fewer (# snippet: observe = ...)
 
 
-EVENTS_LIMIT = 64 << 20  # bytes of the events file read at most
+EVENTS_LIMIT = 64 << 20  # bytes of the events file read at most; a run that writes more fails
+EVENTS_CHECK = 0.1  # seconds between two looks at its size while the run lasts (then killed)
 
 
 def _load_events(file: Path) -> tuple[list[dict], str]:
@@ -748,6 +767,9 @@ def _load_events(file: Path) -> tuple[list[dict], str]:
     if len(events) == MAX_EVENTS or truncated:
         events = events[:MAX_EVENTS]
         events.append({"pid": 0, "call": "observe.truncated", "args": {"kept": len(events)}})
+    if truncated:  # written after the last look at its size, or the run was stopped for it
+        return events, (f"the events file was larger than {EVENTS_LIMIT >> 20} MiB: not the "
+                        f"recorder's ({MAX_EVENTS} events take a few MiB)")
     return events, ""
 
 

@@ -12,8 +12,9 @@ Run by contain.py as ``python3 -I -S sandbox_init.py REPORT_FD STEPS NPROC [FOLD
   ends; after at most STEPS steps of 20 ms of grace (SIGUSR1 ends the grace early), ``left PID
   CMDLINE`` for each process still there (first 20), ``more N``, then ``file LABEL PATH`` for what
   is left in the run's folders, ``files LABEL N`` for the rest, ``full LABEL`` for a folder with no
-  space left, and ``end``; it kills what is left and exits with the snippet's status (128+n for a
-  signal), which the runner reads from the process it waited for and compares with the report.
+  space left, and ``end`` (a command line, a label or a path is one line whatever it holds:
+  ``escaped``); it kills what is left and exits with the snippet's status (128+n for a signal),
+  which the runner reads from the process it waited for and compares with the report.
 
 Each FOLDER is ``scan=LABEL=PATH`` (a run's folder whose content is a leftover), ``made=PATH`` (a
 folder the sandbox made for a mount: entered, not reported) or ``mount=PATH`` (a mount point:
@@ -102,6 +103,18 @@ def keep_only(kept: int) -> str:
     return ""
 
 
+# Control characters (C0 but tab, DEL, C1) as \\xNN: a name or a command line written to the
+# report is one line, with nothing a terminal or a page would act on.
+_CONTROL = {c: f"\\x{c:02x}" for c in [*range(32), *range(127, 160)] if c != 9}
+
+
+def escaped(name: str | bytes) -> str:
+    """``name`` (a path as os.scandir gives it, or raw bytes) on one printable line: bytes that
+    are not UTF-8 (and lone surrogates) and control characters written as \\xNN."""
+    raw = name if isinstance(name, bytes) else os.fsencode(name)
+    return raw.decode("utf-8", "backslashreplace").translate(_CONTROL)
+
+
 def state_and_parent(pid: str) -> tuple[str, int]:
     """A process's state letter and parent pid, ("", 0) if it has gone."""
     try:
@@ -162,7 +175,7 @@ def freeze_and_kill(alone: bool, report) -> None:
         except OSError:
             continue
         if cmd:  # empty: it has just exited
-            report(f"left {pid} " + cmd.decode("utf-8", "replace").replace("\n", " "))
+            report(f"left {pid} {escaped(cmd)}")
     if len(found) > SHOWN:
         report(f"more {len(found) - SHOWN}")
     if alone:
@@ -207,14 +220,14 @@ def leftover_files(label: str, top: str, made: set[str], mounts: set[str], repor
         except OSError:  # unreadable: its parent is reported
             continue
     for path in sorted(found)[:SHOWN]:
-        report(f"file {label} {path}")
+        report(f"file {escaped(label)} {escaped(path)}")
     if seen >= SCANNED:
-        report(f"files {label} at least {len(found) - SHOWN}")
+        report(f"files {escaped(label)} at least {len(found) - SHOWN}")
     elif len(found) > SHOWN:
-        report(f"files {label} {len(found) - SHOWN}")
+        report(f"files {escaped(label)} {len(found) - SHOWN}")
     try:
         if os.statvfs(top).f_bavail == 0:
-            report(f"full {label}")
+            report(f"full {escaped(label)}")
     except OSError:
         pass
 

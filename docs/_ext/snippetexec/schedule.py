@@ -5,9 +5,11 @@ A snippet's run starts as soon as a page that shows it has been read (``Runs.sta
 runs, which mostly wait on pipes, timers and children, overlap Sphinx's own work on the pages.
 ``Runs.finish``, once every page is read, starts what no page read by this build asked for (a
 runner changed, a failed run to try again), waits for every run, then runs the snippets that
-measure (header ``# snippet: alone = yes``) one at a time, with nothing beside them. Ctrl+C or
-SIGTERM stops every run at once (runner.CANCEL), while pages are read as while runs are awaited:
-no snippet keeps running and no temporary folder stays behind.
+measure (header ``# snippet: alone = yes``) one at a time, with nothing beside them. Ctrl+C,
+SIGTERM or SIGHUP (the terminal closed) stops every run at once (runner.CANCEL), while pages are
+read as while runs are awaited: no snippet keeps running and no temporary folder stays behind.
+A second signal while the runs stop (a second or two) waits for them; one STOP_GRACE seconds
+later ends the build there and then.
 
 Several builds may share one cache at once (``make html`` builds the editions side by side):
 ``Claims`` makes sure each snippet is run by one of them only, and that a run that measures has
@@ -33,6 +35,8 @@ from pathlib import Path
 from . import calls, runner
 
 SLOW_NOTICE = 10.0  # seconds after which a running snippet is named in the log
+STOP_GRACE = 5.0  # seconds a stopping build waits for its runs, whatever signals come meanwhile
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 ALL_RUNS = "all-runs"  # the claim every run shares, and a run that measures holds alone
 
 
@@ -89,7 +93,7 @@ class Runs:
         self.alone: list[str] = []  # keys of the snippets that measure, run last
         self.running: dict[str, float] = {}  # key -> when its run began, while it runs
         self.lock = threading.Lock()
-        self.previous_sigterm = None
+        self.previous_signals: dict[int, object] = {}  # STOP_SIGNALS' actions, as they were
         # Beside the cache, not in it: the cache holds results only
         self.claims = Claims(results.cache_dir.with_name(results.cache_dir.name + "-claims"))
         self.done = self.failed = 0
@@ -124,7 +128,7 @@ class Runs:
                 self.futures[future] = key
                 self._wait({future}, total, begin)
         except BaseException:
-            runner.CANCEL.set()  # every run kills its sandbox and returns within a second
+            stop_runs()  # every run kills its sandbox and returns within a second
             if self.pool is not None:
                 self.pool.shutdown(wait=True, cancel_futures=True)
             raise
@@ -132,13 +136,15 @@ class Runs:
             self.close()
 
     def close(self) -> None:
-        """Wait for the workers to end and give SIGTERM back its previous action."""
+        """Wait for the workers to end and give STOP_SIGNALS back their previous actions (unless
+        the build is stopping: then stop_runs has them)."""
         if self.pool is not None:
             self.pool.shutdown(wait=True)
             self.pool = None
-        if self.previous_sigterm is not None:
-            signal.signal(signal.SIGTERM, self.previous_sigterm)
-            self.previous_sigterm = None
+        for signum, previous in self.previous_signals.items():
+            if _stopping_since is None:
+                signal.signal(signum, previous)
+        self.previous_signals = {}
 
     # --- inside -------------------------------------------------------------------------------
 
@@ -157,7 +163,8 @@ class Runs:
         self.say(f"running snippets on {self.jobs} worker(s), as the pages are read")
         runner.CANCEL.clear()
         if threading.current_thread() is threading.main_thread():
-            self.previous_sigterm = signal.signal(signal.SIGTERM, _interrupt)
+            for signum in STOP_SIGNALS:
+                self.previous_signals[signum] = signal.signal(signum, _interrupt)
         self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=self.jobs,
                                                           thread_name_prefix="snippet-run")
 
@@ -270,13 +277,42 @@ def containment_notice() -> str:
 
 
 def _interrupt(signum, frame):
+    """Ctrl+C, SIGTERM, SIGHUP while runs are under way: stop them, then the build."""
+    stop_runs()
     raise KeyboardInterrupt(f"stopped by {runner.signal_name(signum)}")
+
+
+_stopping_since: float | None = None  # when stop_runs was first called (main thread)
+
+
+def stop_runs() -> None:
+    """Stop every run now (runner.CANCEL). From the main thread, a signal that comes before
+    STOP_GRACE seconds have passed no longer interrupts it: an exception there would abandon
+    the workers while they remove their runs' folders (a second Ctrl+C left some in /tmp)."""
+    global _stopping_since
+    runner.CANCEL.set()
+    if _stopping_since is not None or threading.current_thread() is not threading.main_thread():
+        return
+    _stopping_since = time.monotonic()
+    for signum in STOP_SIGNALS:
+        with contextlib.suppress(ValueError, OSError):
+            signal.signal(signum, _while_stopping)
+
+
+def _while_stopping(signum, frame) -> None:
+    if time.monotonic() < (_stopping_since or 0) + STOP_GRACE:
+        return  # the runs end within a second or two: waited for
+    signal.signal(signum, signal.SIG_DFL)  # still not over: this one ends the build now
+    os.kill(os.getpid(), signum)
 
 
 def _cancel_at_exit() -> None:
     """At interpreter exit, before the pool's workers are joined: a build stopped while it read
     its pages (Sphinx returns, the workers are still running) stops its runs now."""
-    runner.CANCEL.set()
+    if any(thread.name.startswith("snippet-run") for thread in threading.enumerate()):
+        stop_runs()
+    else:
+        runner.CANCEL.set()
 
 
 # Called in the reverse order of registration, so before concurrent.futures joins its workers

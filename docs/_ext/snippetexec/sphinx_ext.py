@@ -449,7 +449,7 @@ def _calls_panel(run: runner.Run, name: str, panels: dict[str, dict],
         note = _("System calls from a second run of the same snippet under strace: tracing "
                  "changes the timing, so the output above comes from the run without it.")
     else:
-        reason, _sep, status = run.calls_from.partition(" ")
+        reason, _sep, status = runner.printable(run.calls_from).partition(" ")
         why = {"no-strace": _("strace is not installed on the build machine"),
                "opt-out": _("tracing would change what this snippet shows"),
                "trace-failed": _("the traced run failed: {status}").format(status=status),
@@ -582,8 +582,8 @@ def _table(app, docname: str, rows) -> nodes.Node:
 
 
 def _status_words(run: runner.Run) -> str:
-    """A run's status (runner.Run.status) in the page's language."""
-    status = run.status
+    """A run's status (runner.Run.status) in the page's language, control characters escaped."""
+    status = runner.printable(run.status)
     if status.startswith("exit status "):
         return _("exit status {n}").format(n=run.returncode)
     if status.startswith("killed by "):
@@ -627,7 +627,7 @@ def _write_junit(file: Path, records, results: Results, env) -> None:
             continue
         if not run.ok:
             failures += 1
-            ET.SubElement(case, "failure", message=run.status).text = _printable(
+            ET.SubElement(case, "failure", message=_printable(run.status)).text = _printable(
                 run.describe(tail_lines=40))
         ET.SubElement(case, "system-out").text = _printable(run.output)
     suite.set("failures", str(failures))
