@@ -636,6 +636,26 @@ def test_a_family_patched_on_import_records_once_imported(tmp_path):
     assert [e.call for e in ev][1:] == ["socket.socketpair", "socket.close", "socket.close"]
 
 
+def test_signal_is_patched_when_first_imported_and_a_run_starts_without_it(tmp_path):
+    """Importing signal costs a process about 4 ms (enum, functools...): neither the runner's
+    start-up code nor the recorder imports it; a snippet that does is recorded from then on."""
+    from snippetexec import runner
+
+    site = tmp_path / "site"
+    site.mkdir()
+    observe.write_site(site, runner._SITECUSTOMIZE)
+    proc, ev = observed(tmp_path, """\
+        import os, sys
+        print("signal" in sys.modules)
+        import signal
+        signal.signal(signal.SIGUSR1, signal.SIG_IGN)
+        os.kill(os.getpid(), signal.SIGUSR1)
+        """, write_site=False, python=runner.contain.interpreter())
+    assert proc.stdout.split() == ["False"], proc.stdout
+    assert [(e.call, e.args.get("signal")) for e in ev][1:] == [
+        ("signal.signal", "SIGUSR1"), ("os.kill", "SIGUSR1")]
+
+
 def test_the_build_side_carries_no_code_object():
     source = (observe.RECORDER.parent / "observe.py").read_text()
     assert "marshal" not in source and "b64" not in source and "base64" not in source

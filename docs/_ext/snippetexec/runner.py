@@ -38,13 +38,14 @@ DEFAULT_TIMEOUT = 30.0
 # STACK_SIGNAL, with which a snippet past its time limit is asked where it is stuck.
 STACK_SIGNAL = signal.SIGRTMAX
 _SITECUSTOMIZE = f"""\
-import faulthandler, signal
-if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-if signal.getsignal(signal.SIGQUIT) == signal.SIG_IGN:
-    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
-signal.pthread_sigmask(signal.SIG_SETMASK, set())
+import _signal, faulthandler
+if _signal.getsignal(_signal.SIGINT) == _signal.SIG_IGN:
+    _signal.signal(_signal.SIGINT, _signal.default_int_handler)
+if _signal.getsignal(_signal.SIGQUIT) == _signal.SIG_IGN:
+    _signal.signal(_signal.SIGQUIT, _signal.SIG_DFL)
+_signal.pthread_sigmask(_signal.SIG_SETMASK, set())
 faulthandler.register({int(STACK_SIGNAL)}, all_threads=True)
+del _signal, faulthandler
 """
 RUNNER_VERSION = "3"  # bump when a change here changes what a run prints
 _ENV_MARK = "SNIPPET_RUN_ID"

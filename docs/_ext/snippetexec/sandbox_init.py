@@ -23,9 +23,10 @@ neither entered nor reported). Standard library only; silent on the output pipe.
 
 from __future__ import annotations
 
+# _signal, the C module signal wraps: importing signal would cost every run ~4 ms (enum...).
+import _signal as signal
 import ctypes
 import os
-import signal
 import sys
 import time
 

@@ -13,7 +13,7 @@ Modules, by what they record:
     names        errno, signal, flag and wait-status names
     processes    fork, exec, spawn, subprocess, system, waits, _exit, setsid...
     descriptors  pipes, FIFOs, read, write, close, dup, fcntl (on IPC descriptors only)
-    signals      kill, handlers, masks, sigwait..., pause, timers
+    signals      os.kill, killpg; handlers, masks, sigwait..., pause, timers (on ``import signal``)
     sockets      socket.socket's methods, socketpair (on ``import socket``)
     mappings     mmap.mmap (on ``import mmap``)
     imports      the finder that patches those modules when they are first imported
@@ -106,10 +106,11 @@ as ``SNIPPET_OBSERVE``; past N a call's wrapper takes itself off (``core.saturat
 next fork, whose child gets its own first N.
 
 Costs (measured on the shared 2-core build machine, CPython 3.11, medians of interleaved runs):
-start-up about +1.9 ms per Python process over the runner's own sitecustomize, the package
-imported from its .pyc files (sockets and mappings only when socket and mmap are imported; the
-marshalled code object this package replaced cost +2.5 ms in the same measurement, 300
-interleaved ``python -c pass``); each recorded event about 4 µs (10 µs on a
+start-up about +1.7 to +2.0 ms per Python process over the runner's own sitecustomize, the
+package imported from its .pyc files (signals, sockets and mappings patched only when signal,
+socket and mmap are imported: importing signal alone costs a process about 4 ms; the
+marshalled code object this package replaced cost +2.5 ms in one measurement where this cost
++1.9 ms, 300 interleaved ``python -c pass``); each recorded event about 4 µs (10 µs on a
 heavily loaded machine); a read/write on a descriptor that is not IPC about +0.1 µs; a call
 past its limit 0 µs (its wrapper is off), or about 0.2 µs through a reference taken before the
 limit was reached (``from os import read``, a bound method ``sock.recv`` kept in a variable,
@@ -119,8 +120,9 @@ subprocess's ``_waitpid=os.waitpid``). So timing-sensitive snippets take a small
 (``signals/count_one_second.py`` writes a million numbers to /dev/null, which is not IPC: each
 write costs the wrapper's 0.1 µs, the same in both of the CPU times it compares).
 
-How: wrappers installed on os, signal, socket, mmap, fcntl and _posixsubprocess (socket, mmap,
-fcntl and _posixsubprocess when they are first imported, so the start-up does not import them)
+How: wrappers installed on os, signal, socket, mmap, fcntl and _posixsubprocess (signal,
+socket, mmap, fcntl and _posixsubprocess when they are first imported, so the start-up does not
+import them)
 plus one audit hook (``os.exec``, and ``open`` to forget descriptor classifications). A wrapper
 calls the original C function (same signature, same exceptions, PEP 475 retries unchanged),
 then writes one line with a single ``os.write`` on an ``O_APPEND`` descriptor kept at a high fd
@@ -136,8 +138,8 @@ during which the process is killed (except writes while SIGPIPE is at SIG_DFL an
 ``signal.pause``, announced by a ``calling`` event).
 """
 
+import _signal
 import os
-import signal
 import sys
 
 from . import core, descriptors, imports, processes, signals
@@ -159,7 +161,7 @@ def install():
     if not core.open_events(path):
         return
     core.state.update(pid=os.getpid(), ppid=os.getppid(),
-                      sigpipe_dfl=signal.getsignal(signal.SIGPIPE) == signal.SIG_DFL)
+                      sigpipe_dfl=_signal.getsignal(_signal.SIGPIPE) == _signal.SIG_DFL)
     core.emit("start", {"argv": list(sys.orig_argv), "stdio": descriptors.stdio()})
     os.register_at_fork(after_in_child=core.after_fork_child)
     sys.addaudithook(audit)

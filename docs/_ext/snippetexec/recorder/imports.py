@@ -1,5 +1,5 @@
-"""Modules patched when they are first imported (so the start-up does not import them): socket,
-mmap, fcntl and _posixsubprocess. A finder first on ``sys.meta_path`` wraps the loader of
+"""Modules patched when they are first imported (so the start-up does not import them): signal,
+socket, mmap, fcntl and _posixsubprocess. A finder first on ``sys.meta_path`` wraps the loader of
 each; its patcher runs right after the module's own code. A patcher that fails never breaks
 the import: an ``observe.error`` event says which module is not recorded, and why.
 """
@@ -7,6 +7,11 @@ the import: an ``observe.error`` event says which module is not recorded, and wh
 import sys
 
 from .core import emit
+
+
+def _signal(m):
+    from .signals import patch_signal
+    patch_signal(m)
 
 
 def _socket(m):
@@ -29,7 +34,7 @@ def _posixsubprocess(m):
     patch_posixsubprocess(m)
 
 
-PATCHERS = {"socket": _socket, "mmap": _mmap, "fcntl": _fcntl,
+PATCHERS = {"signal": _signal, "socket": _socket, "mmap": _mmap, "fcntl": _fcntl,
             "_posixsubprocess": _posixsubprocess}
 
 

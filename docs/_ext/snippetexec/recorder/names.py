@@ -1,8 +1,8 @@
 """Names for numbers, as events show them: errnos, signals, handlers, flags, wait statuses."""
 
+import _signal
 import errno
 import os
-import signal
 
 _errnames = errno.errorcode
 _signames: dict[int, str] = {}
@@ -24,8 +24,11 @@ def errno_name(code):
 def sig(n):
     """``"SIGUSR1"`` for a signal number (its text if it has no name)."""
     if not _signames:
-        for s in signal.Signals:
-            _signames[int(s)] = s.name
+        # As signal.Signals names them (without importing signal): of a number's names, the
+        # first in alphabetical order (SIGABRT, not SIGIOT; SIGCHLD, not SIGCLD).
+        for name, number in sorted(vars(_signal).items()):
+            if name.startswith("SIG") and not name.startswith("SIG_") and type(number) is int:
+                _signames.setdefault(number, name)
     try:
         return _signames.get(int(n), str(n))
     except (TypeError, ValueError):

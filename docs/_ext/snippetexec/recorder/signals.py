@@ -7,13 +7,13 @@ A signal is named as ``signal.Signals`` names it (``"SIGUSR1"``). ``signal.signa
 inside the call, so it is announced by a ``calling`` event first (descriptors, sockets).
 """
 
-import signal
+import _signal
 
 from . import core
 from .core import emit, past_limit, state
 from .names import errname, handler_name, sig, sigset
 
-HOWS = {getattr(signal, n): n for n in ("SIG_BLOCK", "SIG_UNBLOCK", "SIG_SETMASK")}
+HOWS = {getattr(_signal, n): n for n in ("SIG_BLOCK", "SIG_UNBLOCK", "SIG_SETMASK")}
 TIMERS = ("ITIMER_REAL", "ITIMER_VIRTUAL", "ITIMER_PROF")
 
 
@@ -69,8 +69,8 @@ def w_signal(f):
             emit("signal.signal", args, error=errname(e))
             raise
         emit("signal.signal", args, handler_name(old))
-        if signalnum == signal.SIGPIPE:
-            state["sigpipe_dfl"] = handler == signal.SIG_DFL
+        if signalnum == _signal.SIGPIPE:
+            state["sigpipe_dfl"] = handler == _signal.SIG_DFL
         return old
     return signal_
 
@@ -171,18 +171,23 @@ def with_signal(args):
 def with_which(args):
     w = args.get("which")
     for name in TIMERS:
-        if w == getattr(signal, name, None):
+        if w == getattr(_signal, name, None):
             args["which"] = name
     return args
 
 
 def install():
-    """Wrap os.kill, os.killpg and the calls of signal."""
+    """Wrap os.kill and os.killpg (the calls of signal: ``patch_signal``, on its import)."""
     import os
 
+    core.patch(os, "kill", lambda f: w_kill(f, "os.kill", "pid"))
+    core.patch(os, "killpg", lambda f: w_kill(f, "os.killpg", "pgid"))
+
+
+def patch_signal(signal):
+    """Wrap the calls of the signal module, once it is imported (imports.py): importing it at
+    start-up would cost every process about 4 ms (enum, functools, collections)."""
     patch = core.patch
-    patch(os, "kill", lambda f: w_kill(f, "os.kill", "pid"))
-    patch(os, "killpg", lambda f: w_kill(f, "os.killpg", "pgid"))
     patch(signal, "raise_signal", w_raise_signal)
     patch(signal, "pthread_kill", w_pthread_kill)
     patch(signal, "signal", w_signal)
