@@ -413,19 +413,8 @@ def run(target: Snippet | Path | str, timeout: float | None = None, trace: bool 
             proc.stdout.close()
             os.close(report_r)
             proc.wait()
-        problems = watch.problems(proc.returncode)
-        if not how.contained:  # what escaped the init's tree (it could not, but look)
-            watch.leftovers += _reported(_kill_marked(mark))
-        if group.out_of_memory():
-            problems.append(f"a process was killed: the run used all its memory "
-                            f"({contain.RUN_MEMORY >> 30} GiB in all)")
-        group.remove()
-        events, events_problem = _load_events(layout.events())
-        if events_problem and not watch.events_over:
-            problems.append(events_problem)
-        strace_logs = None
-        if trace:
-            strace_logs = tracing.parse_logs(layout.host("strace") / "log")
+        problems, events, strace_logs = _collect(watch, proc, how.contained, mark, group,
+                                                 layout, trace)
     finally:
         if events_fd is not None:
             os.close(events_fd)
@@ -439,6 +428,23 @@ def run(target: Snippet | Path | str, timeout: float | None = None, trace: bool 
         finished_at=time.time(), events=events, strace_logs=strace_logs, stopped=watch.stopped,
         contained=how.how if how.contained else "", problems=problems, made=run_context(),
     )
+
+
+def _collect(watch: _Watch, proc: subprocess.Popen, contained: bool, mark: str,
+             group: contain.ProcessGroup, layout: contain.Layout, trace: bool):
+    """After the run: its problems, its events and (traced) strace's logs; its cgroups gone."""
+    problems = watch.problems(proc.returncode)
+    if not contained:  # what escaped the init's tree (it could not, but look)
+        watch.leftovers += _reported(_kill_marked(mark))
+    if group.out_of_memory():
+        problems.append(f"a process was killed: the run used all its memory "
+                        f"({contain.RUN_MEMORY >> 30} GiB in all)")
+    group.remove()
+    events, events_problem = _load_events(layout.events())
+    if events_problem and not watch.events_over:
+        problems.append(events_problem)
+    strace_logs = tracing.parse_logs(layout.host("strace") / "log") if trace else None
+    return problems, events, strace_logs
 
 
 def _environment(layout: contain.Layout, snippet: Snippet, mark: str) -> dict:
