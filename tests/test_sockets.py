@@ -197,3 +197,31 @@ def test_socket_file_mode_keeps_other_users_out(snippet):
         assert other == ": only root can become one to try (run as root to see it)"
         assert not ev.children()
         assert owner == "EACCES" and own.error == "EACCES"
+
+
+def test_the_server_removes_a_stale_socket_file_but_never_a_file_that_is_not_a_socket(
+        tmp_path):
+    """A regular file or a FIFO refuses a connection with ECONNREFUSED too: server.py checks
+    that the path is a socket before it unlinks it. Run here on such paths, by hand."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    from conftest import SNIPPETS
+
+    regular, fifo, stale = tmp_path / "regular", tmp_path / "fifo", tmp_path / "stale"
+    regular.write_text("someone's data\n")
+    os.mkfifo(fifo)
+    for path in (regular, fifo):
+        done = subprocess.run([sys.executable, str(SNIPPETS / "sockets/server.py"), str(path)],
+                              capture_output=True, text=True, timeout=20)
+        assert done.returncode == 1 and "is not a socket; not removing it" in done.stderr
+        assert path.exists() and not path.is_socket()
+    assert regular.read_text() == "someone's data\n"
+    with socket.socket(socket.AF_UNIX) as old:  # a socket file left by a server that died
+        old.bind(str(stale))
+    with subprocess.Popen([sys.executable, str(SNIPPETS / "sockets/server.py"), str(stale)],
+                          stdout=subprocess.PIPE, text=True) as server:
+        assert server.stdout.readline().startswith("server: bound")  # the stale file removed
+        server.kill()

@@ -16,7 +16,9 @@ with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
     try:
         probe.connect(path)
         sys.exit(f"server: another server is listening on {path}")
-    except ConnectionRefusedError:
+    except ConnectionRefusedError:  # also what a file that is not a socket answers
+        if not stat.S_ISSOCK(os.lstat(path).st_mode):
+            sys.exit(f"server: {path} exists and is not a socket; not removing it")
         os.unlink(path)  # stale
     except FileNotFoundError:
         pass  # nothing there: the usual case

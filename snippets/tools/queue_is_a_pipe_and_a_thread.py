@@ -5,7 +5,7 @@ import os
 import stat
 import threading
 
-BIG = b"x" * (1024 * 1024)  # far more than a pipe holds (64 KiB by default)
+BIG = b"x" * (1024 * 1024)  # far more than a pipe holds (64 KiB with 4 KiB pages)
 
 
 def pipe_kind(conn):
