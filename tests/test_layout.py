@@ -125,3 +125,51 @@ def test_pages_are_made_again_when_the_code_of_the_extensions_changes(tmp_path):
     deep = copy / "snippetexec" / "recorder" / "writer.py"
     deep.write_text(deep.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     assert page_html.code_version(copy) != page_html.code_version()
+
+
+def _ends_with_exit(body) -> bool:
+    """A child's code that ends its process whatever happens: a try whose finally (or whose
+    handler of every exception) calls os._exit, or nothing but an os._exit call."""
+    def exits(stmts):
+        return any(isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "_exit"
+                   for s in stmts for n in ast.walk(s))
+    if len(body) == 1 and isinstance(body[0], ast.Expr) and exits(body):
+        return True
+    return any(isinstance(s, ast.Try) and (exits(s.finalbody) or any(
+        exits(h.body) and (h.type is None or getattr(h.type, "id", "") == "BaseException")
+        for h in s.handlers)) for s in body)
+
+
+def _fork_children(tree):
+    """The `if pid == 0:` (or `if not pid:`) blocks right after `pid = os.fork()`."""
+    for parent in ast.walk(tree):
+        for field in ("body", "orelse", "finalbody"):
+            forked: set[str] = set()
+            stmts = getattr(parent, field, None)
+            for st in stmts if isinstance(stmts, list) else []:
+                if isinstance(st, ast.If) and forked:
+                    names = {n.id for n in ast.walk(st.test) if isinstance(n, ast.Name)}
+                    test = st.test
+                    is_zero = (isinstance(test, ast.Compare) and isinstance(test.ops[0], ast.Eq)
+                               and getattr(test.comparators[0], "value", None) == 0)
+                    is_not = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+                    if names & forked and (is_zero or is_not):
+                        yield st
+                forked = set()
+                if (isinstance(st, ast.Assign) and isinstance(st.value, ast.Call)
+                        and getattr(st.value.func, "attr", "") == "fork"):
+                    forked = {n.id for t in st.targets for n in ast.walk(t)
+                              if isinstance(n, ast.Name)}
+
+
+def test_every_forked_child_ends_with_os_exit_whatever_happens():
+    """A forked child that raises, or returns, must not go on into its parent's code (a second
+    copy of the parent's output, its cleanup run twice): its code sits in a try whose finally
+    calls os._exit, as in every chapter's examples."""
+    loose = []
+    for path in sorted((ROOT / "snippets").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        children = list(_fork_children(tree))
+        loose += [f"{path.relative_to(ROOT)}:{c.lineno}" for c in children
+                  if not _ends_with_exit(c.body)]
+    assert not loose, loose

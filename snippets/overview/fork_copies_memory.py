@@ -9,12 +9,15 @@ r, w = os.pipe()  # a pipe lives in the kernel, outside both processes' memory
 sys.stdout.flush()
 pid = os.fork()
 if pid == 0:  # child: a copy of the parent, memory included
-    os.close(r)
-    counter = 100  # changes the child's own copy only
-    print(f"child: set counter to {counter}", flush=True)  # flush: os._exit() skips it
-    os.write(w, f"counter is {counter} in the child".encode())
-    os.close(w)
-    os._exit(0)
+    try:
+        os.close(r)
+        counter = 100  # changes the child's own copy only
+        # flush: os._exit() does not flush
+        print(f"child: set counter to {counter}", flush=True)
+        os.write(w, f"counter is {counter} in the child".encode())
+        os.close(w)
+    finally:
+        os._exit(0)
 
 os.close(w)  # keep only the read end, so that read() sees EOF when the child is done
 message = b""

@@ -25,13 +25,15 @@ print(f"alarm(0) after setitimer(ITIMER_REAL, 0.4) returns {signal.alarm(0)} (ro
 r, w = os.pipe()
 pid = os.fork()
 if pid == 0:
-    os.close(w)
-    # Its default action, however we were started
-    signal.signal(signal.SIGALRM, signal.SIG_DFL)
-    # alarm() counts whole seconds; this is finer
-    signal.setitimer(signal.ITIMER_REAL, 0.05)
-    os.read(r, 1)  # would wait forever: nobody writes
-    os._exit(0)
+    try:
+        os.close(w)
+        # Its default action, however we were started
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        # alarm() counts whole seconds; this is finer
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
+        os.read(r, 1)  # would wait forever: nobody writes
+    finally:
+        os._exit(0)
 os.close(r)
 _, status = os.waitpid(pid, 0)
 os.close(w)
@@ -42,9 +44,11 @@ print("child waiting with an alarm set: killed by "
 # "exited 0".
 pid = os.fork()
 if pid == 0:
-    signal.signal(signal.SIGALRM, signal.SIG_DFL)
-    signal.setitimer(signal.ITIMER_REAL, 0.5)
-    os._exit(0)  # exits at once, long before the timer is due
+    try:
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        signal.setitimer(signal.ITIMER_REAL, 0.5)
+    finally:
+        os._exit(0)
 os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)  # wait for the zombie, leave it there
 select.select([], [], [], 1.0)  # twice as long as the timer had left
 with open(f"/proc/{pid}/status") as f:

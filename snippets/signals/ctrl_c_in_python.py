@@ -58,7 +58,10 @@ for mode in ("Python's default", "a handler", "SIG_DFL"):
     # The child leads a session; it is the terminal's foreground
     pid, master = pty.fork()
     if pid == 0:
-        child(mode, done_r)
+        try:
+            child(mode, done_r)
+        finally:
+            os._exit(1)  # never go on into the parent's code
     seen = b""
     while b"READY" not in seen:
         seen += os.read(master, 1024)

@@ -28,23 +28,25 @@ def start_child(folder: str) -> tuple[int, int, int]:
     from_child_r, from_child_w = os.pipe()
     pid = os.fork()
     if pid == 0:
-        os.close(to_child_w)  # or the child would never see EOF on its own pipe
-        os.close(from_child_r)
-        os.chdir(folder)
-        if CORE_ALLOWED:  # let it dump core, into our temporary directory
-            hard = resource.getrlimit(resource.RLIMIT_CORE)[1]
-            resource.setrlimit(resource.RLIMIT_CORE, (hard, hard))
-        else:  # no dump at all, not even to a program core_pattern names
-            ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
-        # May have been inherited
-        for sig in (signal.SIGTERM, signal.SIGQUIT, signal.SIGURG):
-            # As ignored: reset them
-            signal.signal(sig, signal.SIG_DFL)
-        signal.pthread_sigmask(signal.SIG_SETMASK, set())
-        os.write(from_child_w, b"ready")
-        while os.read(to_child_r, 1):
-            os.write(from_child_w, b"alive")
-        os._exit(0)
+        try:
+            os.close(to_child_w)  # or the child would never see EOF on its own pipe
+            os.close(from_child_r)
+            os.chdir(folder)
+            if CORE_ALLOWED:  # let it dump core, into our temporary directory
+                hard = resource.getrlimit(resource.RLIMIT_CORE)[1]
+                resource.setrlimit(resource.RLIMIT_CORE, (hard, hard))
+            else:  # no dump at all, not even to a program core_pattern names
+                ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+            # May have been inherited
+            for sig in (signal.SIGTERM, signal.SIGQUIT, signal.SIGURG):
+                # As ignored: reset them
+                signal.signal(sig, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_SETMASK, set())
+            os.write(from_child_w, b"ready")
+            while os.read(to_child_r, 1):
+                os.write(from_child_w, b"alive")
+        finally:
+            os._exit(0)
     os.close(to_child_r)
     os.close(from_child_w)
     os.read(from_child_r, 5)  # signals are sent only once the child is set up

@@ -29,10 +29,12 @@ sys.stdout.flush()
 # The child leads a new session; the pty is its controlling terminal
 pid, master = pty.fork()
 if pid == 0:
-    signal.signal(signal.SIGHUP, signal.SIG_DFL)
-    print("READY", flush=True)
-    os.read(0, 1)  # waits for input from the terminal
-    os._exit(0)
+    try:
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+        print("READY", flush=True)
+        os.read(0, 1)  # waits for input from the terminal
+    finally:
+        os._exit(0)
 read_until(master, b"READY")
 os.close(master)  # like closing the terminal window
 print(f"terminal closed: its session leader was {ended(os.waitpid(pid, 0)[1])}")
@@ -53,44 +55,56 @@ NOHUP_JOB = ("import os, signal; "
 sys.stdout.flush()
 leader, master = pty.fork()
 if leader == 0:  # the session leader, like a shell on that terminal
-    signal.signal(signal.SIGTTOU, signal.SIG_IGN)  # needed to hand the terminal over
-    plain = os.fork()
-    if plain == 0:  # a job process with SIGHUP at its default action
-        os.setpgid(0, 0)
-        signal.signal(signal.SIGHUP, signal.SIG_DFL)
-        os.write(report_w, f"ready plain {os.getpid()}\n".encode())
-        os.read(ping_plain_r, 1)
-        os.write(report_w, b"alive plain\n")
-        os._exit(0)
-    os.setpgid(plain, plain)
-    started_by_nohup = os.fork()
-    if started_by_nohup == 0:  # the same job's second process, started through nohup
-        os.setpgid(0, plain)
-        signal.signal(signal.SIGHUP, signal.SIG_DFL)
-        for fd, target in ((ping_nohup_r, 0), (report_w, 1), (report_w, 2)):
-            os.dup2(fd, target)  # no terminal on stdio: nohup then writes no nohup.out
-        os.execvp("nohup", ["nohup", sys.executable, "-c", NOHUP_JOB])
     try:
-        # As shells do: both sides, whichever runs first
-        os.setpgid(started_by_nohup, plain)
-    except PermissionError:
-        pass  # EACCES: it has already done so and started nohup
-    os.tcsetpgrp(0, plain)  # the job is the terminal's foreground process group
-    background = os.fork()
-    if background == 0:  # a second job, in the background: running, never stopped
-        os.setpgid(0, 0)
-        signal.signal(signal.SIGHUP, signal.SIG_DFL)
-        facts = (f"{os.getsid(0) == os.getsid(plain)} "
-                 f"{os.getpgrp() != os.getpgid(plain)} "
-                 f"{os.tcgetpgrp(0) == os.getpgrp()}")
-        os.write(report_w, f"ready background {os.getpid()} {facts}\n".encode())
-        os.read(ping_background_r, 1)
-        os.write(report_w, b"alive background\n")
-        os.read(ping_background_r, 1)  # until told to exit
+        # needed to hand the terminal over
+        signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+        plain = os.fork()
+        if plain == 0:  # a job process with SIGHUP at its default action
+            try:
+                os.setpgid(0, 0)
+                signal.signal(signal.SIGHUP, signal.SIG_DFL)
+                os.write(report_w, f"ready plain {os.getpid()}\n".encode())
+                os.read(ping_plain_r, 1)
+                os.write(report_w, b"alive plain\n")
+            finally:
+                os._exit(0)
+        os.setpgid(plain, plain)
+        started_by_nohup = os.fork()
+        # the same job's second process, started through nohup
+        if started_by_nohup == 0:
+            try:
+                os.setpgid(0, plain)
+                signal.signal(signal.SIGHUP, signal.SIG_DFL)
+                for fd, target in ((ping_nohup_r, 0), (report_w, 1), (report_w, 2)):
+                    # no terminal on stdio: nohup then writes no nohup.out
+                    os.dup2(fd, target)
+                os.execvp("nohup", ["nohup", sys.executable, "-c", NOHUP_JOB])
+            finally:
+                os._exit(1)  # never go on into the parent's code
+        try:
+            # As shells do: both sides, whichever runs first
+            os.setpgid(started_by_nohup, plain)
+        except PermissionError:
+            pass  # EACCES: it has already done so and started nohup
+        os.tcsetpgrp(0, plain)  # the job is the terminal's foreground process group
+        background = os.fork()
+        if background == 0:  # a second job, in the background: running, never stopped
+            try:
+                os.setpgid(0, 0)
+                signal.signal(signal.SIGHUP, signal.SIG_DFL)
+                facts = (f"{os.getsid(0) == os.getsid(plain)} "
+                         f"{os.getpgrp() != os.getpgid(plain)} "
+                         f"{os.tcgetpgrp(0) == os.getpgrp()}")
+                os.write(report_w, f"ready background {os.getpid()} {facts}\n".encode())
+                os.read(ping_background_r, 1)
+                os.write(report_w, b"alive background\n")
+                os.read(ping_background_r, 1)  # until told to exit
+            finally:
+                os._exit(0)
+        os.setpgid(background, background)
+        os.read(leave_r, 1)
+    finally:
         os._exit(0)
-    os.setpgid(background, background)
-    os.read(leave_r, 1)
-    os._exit(0)  # the session leader exits: its foreground job gets SIGHUP
 
 for fd in (report_w, ping_plain_r, ping_nohup_r, ping_background_r, leave_r):
     os.close(fd)

@@ -45,14 +45,16 @@ print(f"parent: bytes the child asks os.write to write (nobody reads): {size}")
 sys.stdout.flush()
 pid = os.fork()
 if pid == 0:
-    os.close(r)
-    handled = []
-    signal.signal(signal.SIGUSR1,
-                  lambda signum, frame: handled.append(signal.Signals(signum).name))
-    written = os.write(w, b"x" * size)  # blocks once the pipe is full
-    print(f"child: os.write returned: {written}", flush=True)
-    print(f"child: handler ran: {handled}", flush=True)
-    os._exit(0)
+    try:
+        os.close(r)
+        handled = []
+        signal.signal(signal.SIGUSR1,
+                      lambda signum, frame: handled.append(signal.Signals(signum).name))
+        written = os.write(w, b"x" * size)  # blocks once the pipe is full
+        print(f"child: os.write returned: {written}", flush=True)
+        print(f"child: handler ran: {handled}", flush=True)
+    finally:
+        os._exit(0)
 
 os.close(w)
 # Wait until the pipe is full and the child sleeps, still inside that write().

@@ -48,16 +48,18 @@ def proc_status(pid: int) -> dict[str, str]:
 r, w = os.pipe()
 pid = os.fork()
 if pid == 0:
-    os.close(r)
-    handled = []
-    signal.signal(signal.SIGALRM, lambda signum, frame: handled.append(signum))
-    signal.setitimer(signal.ITIMER_VIRTUAL, 5)
-    signal.setitimer(signal.ITIMER_REAL, 0.5)
-    before = signal.getitimer(signal.ITIMER_VIRTUAL)[0]
-    os.kill(os.getpid(), signal.SIGSTOP)  # stops here until SIGCONT
-    moved = before - signal.getitimer(signal.ITIMER_VIRTUAL)[0]
-    os.write(w, f"{[signal.Signals(n).name for n in handled]};{moved:.3f}".encode())
-    os._exit(0)
+    try:
+        os.close(r)
+        handled = []
+        signal.signal(signal.SIGALRM, lambda signum, frame: handled.append(signum))
+        signal.setitimer(signal.ITIMER_VIRTUAL, 5)
+        signal.setitimer(signal.ITIMER_REAL, 0.5)
+        before = signal.getitimer(signal.ITIMER_VIRTUAL)[0]
+        os.kill(os.getpid(), signal.SIGSTOP)  # stops here until SIGCONT
+        moved = before - signal.getitimer(signal.ITIMER_VIRTUAL)[0]
+        os.write(w, f"{[signal.Signals(n).name for n in handled]};{moved:.3f}".encode())
+    finally:
+        os._exit(0)
 os.close(w)
 try:
     _, status = os.waitpid(pid, os.WUNTRACED)

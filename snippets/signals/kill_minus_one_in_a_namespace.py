@@ -51,29 +51,34 @@ def init(report_w: int) -> None:
     for _ in range(3):
         pid = os.fork()
         if pid == 0:
-            for fd in (hold_w, ready_r, say_r, say_w, report_w):
-                os.close(fd)
-            # SIGTERM at default
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
-            os.write(ready_w, b"!")
-            os.read(hold_r, 1)  # blocks until killed, or EOF if nothing killed it
-            os._exit(0)
+            try:
+                for fd in (hold_w, ready_r, say_r, say_w, report_w):
+                    os.close(fd)
+                # SIGTERM at default
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+                os.write(ready_w, b"!")
+                os.read(hold_r, 1)  # blocks until killed, or EOF if nothing killed it
+            finally:
+                os._exit(0)
         waiting.append(pid)
     for _ in waiting:
         os.read(ready_r, 1)  # all three are running (and about to block in read())
     sender = os.fork()
     if sender == 0:
-        for fd in (hold_r, hold_w, ready_r, ready_w, say_r, report_w):
-            os.close(fd)
-        me, parent = os.getpid(), os.getppid()
-        if parent != 1:  # our parent must be init of the namespace
-            os._exit(1)
-        # SIGTERM is blocked here: if sent to us, it stays pending
-        os.kill(-1, signal.SIGTERM)
-        pending = sorted(s.name for s in signal.sigpending())
-        os.write(say_w, f"sender: pid {me}, parent {parent}; after kill(-1, SIGTERM), "
-                        f"pending here: {pending}\n".encode())
-        os._exit(0)
+        try:
+            for fd in (hold_r, hold_w, ready_r, ready_w, say_r, report_w):
+                os.close(fd)
+            me, parent = os.getpid(), os.getppid()
+            if parent != 1:  # our parent must be init of the namespace
+                os._exit(1)
+            # SIGTERM is blocked here: if sent to us, it stays pending
+            os.kill(-1, signal.SIGTERM)
+            pending = sorted(s.name for s in signal.sigpending())
+            said = (f"sender: pid {me}, parent {parent}; after kill(-1, SIGTERM), "
+                    f"pending here: {pending}\n")
+            os.write(say_w, said.encode())
+        finally:
+            os._exit(0)
     os.close(say_w)
     os.close(hold_r)
     sender_said = read_all(say_r).decode()
@@ -95,11 +100,13 @@ answer_r, answer_w = os.pipe()
 sys.stdout.flush()
 bystander = os.fork()
 if bystander == 0:  # outside the namespace: waits for a question, SIGTERM at default
-    os.close(ask_w)
-    os.close(answer_r)
-    question = os.read(ask_r, 100)
-    os.write(answer_w, b"still here" if question else b"")
-    os._exit(0)
+    try:
+        os.close(ask_w)
+        os.close(answer_r)
+        question = os.read(ask_r, 100)
+        os.write(answer_w, b"still here" if question else b"")
+    finally:
+        os._exit(0)
 os.close(ask_r)
 os.close(answer_w)
 # Sent to main, it would stay pending

@@ -37,14 +37,20 @@ report_r, report_w = os.pipe()
 sys.stdout.flush()
 leader = os.fork()
 if leader == 0:
-    os.setpgid(0, 0)  # a new process group, made for this demonstration
-    children = []
-    for name in ("member 1", "member 2"):
-        pid = os.fork()
-        if pid == 0:
-            member(name, ready_w, report_w, [])
-        children.append(pid)
-    member("leader  ", ready_w, report_w, children)
+    try:
+        os.setpgid(0, 0)  # a new process group, made for this demonstration
+        children = []
+        for name in ("member 1", "member 2"):
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    member(name, ready_w, report_w, [])
+                finally:
+                    os._exit(1)  # never go on into the parent's code
+            children.append(pid)
+        member("leader  ", ready_w, report_w, children)
+    finally:
+        os._exit(1)  # never go on into the parent's code
 
 os.close(report_w)
 os.close(ready_w)

@@ -9,17 +9,19 @@ def try_to_stop(sig: signal.Signals, orphaned: bool) -> str:
     go_r, go_w = os.pipe()
     pid = os.fork()
     if pid == 0:
-        if orphaned:
-            # A new session: no process of its group has a parent in that session
-            os.setsid()
-        else:
-            # A new group in our session, and its parent (we) is outside it
-            os.setpgid(0, 0)
-        if sig != signal.SIGSTOP:
-            signal.signal(sig, signal.SIG_DFL)
-        os.write(ready_w, b"!")
-        os.read(go_r, 1)
-        os._exit(0)
+        try:
+            if orphaned:
+                # A new session: no process of its group has a parent in that session
+                os.setsid()
+            else:
+                # A new group in our session, and its parent (we) is outside it
+                os.setpgid(0, 0)
+            if sig != signal.SIGSTOP:
+                signal.signal(sig, signal.SIG_DFL)
+            os.write(ready_w, b"!")
+            os.read(go_r, 1)
+        finally:
+            os._exit(0)
     os.close(ready_w)
     os.close(go_r)
     if not os.read(ready_r, 1):

@@ -65,12 +65,14 @@ signal.pthread_sigmask(signal.SIG_BLOCK, {REALTIME})  # the child starts with it
 r, w = os.pipe()
 pid = os.fork()
 if pid == 0:
-    os.close(r)
-    got = [take_with_value(REALTIME), take_with_value(REALTIME)]
-    info = signal.sigtimedwait({REALTIME}, 10)  # Python's own: a struct_siginfo
-    os.write(w, f"{got};{info.si_code};{info.si_pid};{hasattr(info, 'si_value')};"
-                f"{info.si_status}".encode())
-    os._exit(0)
+    try:
+        os.close(r)
+        got = [take_with_value(REALTIME), take_with_value(REALTIME)]
+        info = signal.sigtimedwait({REALTIME}, 10)  # Python's own: a struct_siginfo
+        os.write(w, f"{got};{info.si_code};{info.si_pid};{hasattr(info, 'si_value')};"
+                    f"{info.si_status}".encode())
+    finally:
+        os._exit(0)
 os.close(w)
 signal.pthread_sigmask(signal.SIG_UNBLOCK, {REALTIME})
 for value in (100, 200, 300):

@@ -13,9 +13,13 @@ print(f"after raise_signal(SIGUSR1), the handler saw: {caught}")
 
 pid = os.fork()
 if pid == 0:
-    ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0: no core dump, anywhere
-    signal.signal(signal.SIGABRT, signal.SIG_IGN)  # abort() kills even so
-    os.abort()
+    try:
+        # PR_SET_DUMPABLE 0: no core dump, anywhere
+        ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)
+        signal.signal(signal.SIGABRT, signal.SIG_IGN)  # abort() kills even so
+        os.abort()
+    finally:
+        os._exit(1)  # never go on into the parent's code
 _, status = os.waitpid(pid, 0)
 print(f"child that ignored SIGABRT and called abort(): killed by "
       f"{signal.Signals(os.WTERMSIG(status)).name}, core dumped: "

@@ -13,8 +13,10 @@ for code in (1, 2, 3):
     sys.stdout.flush()
     pid = os.fork()
     if pid == 0:
-        os.read(go_r, 1)  # all three exit at about the same moment
-        os._exit(code)
+        try:
+            os.read(go_r, 1)  # all three exit at about the same moment
+        finally:
+            os._exit(code)
     children.add(pid)
 os.close(go_r)
 os.write(go_w, b"xxx")
@@ -50,8 +52,10 @@ CODES = {getattr(os, name): name for name in (
 wait_r, wait_w = os.pipe()
 pid = os.fork()
 if pid == 0:
-    os.read(wait_r, 1)  # never written: it waits until killed
-    os._exit(0)
+    try:
+        os.read(wait_r, 1)  # never written: it waits until killed
+    finally:
+        os._exit(0)
 # Drop the SIGCHLD of the earlier children
 while signal.sigtimedwait({signal.SIGCHLD}, 0):
     pass

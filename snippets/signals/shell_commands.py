@@ -22,13 +22,14 @@ sys.stdout.flush()
 done_r, done_w = os.pipe()
 pid, master = pty.fork()
 if pid == 0:
-    subprocess.run(["stty", "-a"])
-    # Stay until it has all been read: output written just before the terminal's last
-    # holder
-    # exits can be lost (the reader gets EIO instead).
-    os.write(1, b"\0")
-    os.read(done_r, 1)
-    os._exit(0)
+    try:
+        subprocess.run(["stty", "-a"])
+        # Stay until it has all been read: output written just before the
+        # terminal's last holder exits can be lost (the reader gets EIO instead).
+        os.write(1, b"\0")
+        os.read(done_r, 1)
+    finally:
+        os._exit(0)
 output = b""
 while not output.endswith(b"\0"):
     output += os.read(master, 4096)

@@ -34,23 +34,26 @@ def child(sig: signal.Signals, folder: str) -> tuple[int, int]:
     go_r, go_w = os.pipe()
     pid = os.fork()
     if pid == 0:
-        # Not an orphaned group: terminal stop signals are not discarded
-        os.setpgid(0, 0)
-        os.chdir(folder)  # where a core file would go
-        if CORE_ALLOWED:
-            hard = resource.getrlimit(resource.RLIMIT_CORE)[1]
-            resource.setrlimit(resource.RLIMIT_CORE, (hard, hard))
-            with open("/proc/self/coredump_filter", "w") as f:
-                f.write("0")  # dump headers only: small core files
-        else:
-            # No dump at all, not even to a pipe
-            libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
-        if sig not in (signal.SIGKILL, signal.SIGSTOP):
-            signal.signal(sig, signal.SIG_DFL)
-        signal.pthread_sigmask(signal.SIG_SETMASK, set())
-        os.write(ready_w, b"!")
-        os.read(go_r, 1)  # a signal that is ignored lets the child get here and exit
-        os._exit(0)
+        try:
+            # Not an orphaned group: terminal stop signals are not discarded
+            os.setpgid(0, 0)
+            os.chdir(folder)  # where a core file would go
+            if CORE_ALLOWED:
+                hard = resource.getrlimit(resource.RLIMIT_CORE)[1]
+                resource.setrlimit(resource.RLIMIT_CORE, (hard, hard))
+                with open("/proc/self/coredump_filter", "w") as f:
+                    f.write("0")  # dump headers only: small core files
+            else:
+                # No dump at all, not even to a pipe
+                libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+            if sig not in (signal.SIGKILL, signal.SIGSTOP):
+                signal.signal(sig, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_SETMASK, set())
+            os.write(ready_w, b"!")
+            # a signal that is ignored lets the child get here and exit
+            os.read(go_r, 1)
+        finally:
+            os._exit(0)
     os.close(ready_w)
     os.close(go_r)
     wait_for(ready_r)

@@ -57,27 +57,33 @@ report_r, report_w = os.pipe()
 sys.stdout.flush()
 pid = os.fork()
 if pid == 0:
-    os.close(report_r)
-    # SIGSYS dumps core by default: no core file here
-    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
-    # Required to install a filter unprivileged
-    if prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
-        os.write(report_w, f"no_new_privs: {os.strerror(ctypes.get_errno())}".encode())
-        os._exit(1)
-    fprog = SockFprog(len(program), program)
-    if prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.addressof(fprog), 0, 0) != 0:
-        os.write(report_w, f"seccomp: {os.strerror(ctypes.get_errno())}".encode())
-        os._exit(1)
-    said = f"filter installed; getpid() still works: {os.getpid() > 0}\n"
-    os.write(report_w, said.encode())
-    if machine == "x86_64":  # x32's getppid: without instruction 3 it would get through
-        x32 = libc.syscall(X32_SYSCALL_BIT | getppid_nr)
-        said = f"x32 getppid() refused: {x32}, {errno.errorcode[ctypes.get_errno()]}\n"
+    try:
+        os.close(report_r)
+        # SIGSYS dumps core by default: no core file here
+        prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+        # Required to install a filter unprivileged
+        if prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+            failed = os.strerror(ctypes.get_errno())
+            os.write(report_w, f"no_new_privs: {failed}".encode())
+            os._exit(1)
+        fprog = SockFprog(len(program), program)
+        address = ctypes.addressof(fprog)
+        if prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, address, 0, 0) != 0:
+            os.write(report_w, f"seccomp: {os.strerror(ctypes.get_errno())}".encode())
+            os._exit(1)
+        said = f"filter installed; getpid() still works: {os.getpid() > 0}\n"
         os.write(report_w, said.encode())
-    # Trapped: the kernel sends SIGSYS, whose default action ends the process
-    os.getppid()
-    os.write(report_w, b"; getppid() returned")  # never reached
-    os._exit(0)
+        # x32's getppid: without instruction 3 it would get through
+        if machine == "x86_64":
+            x32 = libc.syscall(X32_SYSCALL_BIT | getppid_nr)
+            code = errno.errorcode[ctypes.get_errno()]
+            said = f"x32 getppid() refused: {x32}, {code}\n"
+            os.write(report_w, said.encode())
+        # Trapped: the kernel sends SIGSYS, whose default action ends the process
+        os.getppid()
+        os.write(report_w, b"; getppid() returned")  # never reached
+    finally:
+        os._exit(0)
 
 os.close(report_w)
 said = b""

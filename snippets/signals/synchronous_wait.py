@@ -7,9 +7,11 @@ import signal
 signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1, signal.SIGTERM})
 pid = os.fork()
 if pid == 0:
-    os.kill(os.getppid(), signal.SIGUSR1)
-    os.kill(os.getppid(), signal.SIGTERM)
-    os._exit(0)
+    try:
+        os.kill(os.getppid(), signal.SIGUSR1)
+        os.kill(os.getppid(), signal.SIGTERM)
+    finally:
+        os._exit(0)
 
 print(f"sigwait: {signal.sigwait({signal.SIGUSR1, signal.SIGTERM}).name}")
 info = signal.sigwaitinfo({signal.SIGUSR1, signal.SIGTERM})

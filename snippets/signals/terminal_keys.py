@@ -26,15 +26,18 @@ def session_leader(done_r: int) -> None:
     ready_r, ready_w = os.pipe()
     job = os.fork()
     if job == 0:  # the job: default dispositions, waits quietly
-        os.setpgid(0, 0)
-        # PR_SET_DUMPABLE 0: SIGQUIT dumps no core
-        ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)
-        for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGTSTP, signal.SIGTTOU):
-            signal.signal(sig, signal.SIG_DFL)
-        signal.pthread_sigmask(signal.SIG_SETMASK, set())
-        os.write(ready_w, b"!")  # only now may a key arrive
-        while True:
-            signal.pause()
+        try:
+            os.setpgid(0, 0)
+            # PR_SET_DUMPABLE 0: SIGQUIT dumps no core
+            ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)
+            for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGTSTP, signal.SIGTTOU):
+                signal.signal(sig, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_SETMASK, set())
+            os.write(ready_w, b"!")  # only now may a key arrive
+            while True:
+                signal.pause()
+        finally:
+            os._exit(1)  # never go on into the parent's code
     os.setpgid(job, job)
     os.tcsetpgrp(0, job)  # the job is now the terminal's foreground process group
     os.read(ready_r, 1)
@@ -63,7 +66,10 @@ for name, key in KEYS:
     # The child gets a new session with the pty as its terminal
     pid, master = pty.fork()
     if pid == 0:
-        session_leader(done_r)
+        try:
+            session_leader(done_r)
+        finally:
+            os._exit(1)  # never go on into the parent's code
     read_line_after(master, b"READY")
     os.write(master, key)  # as if typed on the keyboard
     result = read_line_after(master, b"RESULT")

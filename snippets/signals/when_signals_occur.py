@@ -31,12 +31,13 @@ def on_terminal(session, show_output=False) -> str:
     done_r, done_w = os.pipe()
     pid, master = pty.fork()
     if pid == 0:
-        session(master)
-        # Stay until the result has been read: output written just before the terminal's
-        # last
-        # holder exits can be lost (the reader gets EIO instead).
-        os.read(done_r, 1)
-        os._exit(0)
+        try:
+            session(master)
+            # Stay until the result has been read: output written just before the
+            # terminal's last holder exits can be lost (the reader gets EIO instead).
+            os.read(done_r, 1)
+        finally:
+            os._exit(0)
     data = b""
     while b"RESULT" not in data or not data.split(b"RESULT", 1)[1].endswith(b"\n"):
         data += os.read(master, 1024)

@@ -9,8 +9,10 @@ WORK = 0.2  # seconds each child spends before it exits (its "work")
 def child() -> int:
     pid = os.fork()
     if pid == 0:
-        time.sleep(WORK)
-        os._exit(7)
+        try:
+            time.sleep(WORK)
+        finally:
+            os._exit(7)
     return pid
 
 
