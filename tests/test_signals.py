@@ -12,6 +12,8 @@ import os
 import re
 import signal
 
+import pytest
+
 STANDARD = [s for s in sorted(signal.valid_signals()) if s < signal.SIGRTMIN]
 
 
@@ -1000,3 +1002,29 @@ def test_faulthandler_prints_the_python_stack_on_a_crash_a_signal_and_a_hang(sni
     heard = "".join(r.data for r in ev.reads(pid=ev.main))
     assert "Fatal Python error: " in heard and "Timeout (0:00:00.2" in heard
     assert "Current thread 0x" in heard  # the addresses the snippet leaves out of its output
+
+
+PORTABLE = ["restart_in_c", "handler_reentrancy", "interrupted_read_resumes",
+            "sigsys_from_seccomp"]
+
+
+@pytest.mark.parametrize("name", [*PORTABLE, "hardware_faults"])
+def test_on_a_machine_it_has_no_numbers_for_a_snippet_says_what_it_needs_and_exits(name):
+    """Run by hand where platform.machine() is one the snippet knows no system call numbers
+    (or <fenv.h> values) for: one line saying what it needs, exit status 0, no traceback."""
+    import subprocess
+    import sys
+
+    from conftest import SNIPPETS
+
+    as_s390x = ("import platform, runpy, sys; platform.machine = lambda: 's390x'; "
+                "runpy.run_path(sys.argv[1], run_name='__main__')")
+    done = subprocess.run([sys.executable, "-c", as_s390x, str(SNIPPETS / f"signals/{name}.py")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "Traceback" not in done.stdout + done.stderr
+    needs = [line for line in done.stdout.splitlines() if line.startswith("This example needs")]
+    assert len(needs) == 1 and "s390x" in needs[0]
+    if name in PORTABLE:  # nothing else: what it shows needs those numbers
+        assert done.stdout.splitlines() == needs
+    else:  # the float part only; the integer cases, which need no table, still run
+        assert "integer division by zero in Python: ZeroDivisionError" in done.stdout
