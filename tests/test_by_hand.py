@@ -134,8 +134,13 @@ def _left(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
 
 
-def run_by_hand(name: str, python: str, base: Path, index: int, tmp_base: Path) -> ByHand:
-    """One run of ``name`` as a reader makes it (see the module's docstring)."""
+CROWD = ("notes.txt", "data", "data/old.log")  # what a reader's folder may already hold
+
+
+def run_by_hand(name: str, python: str, base: Path, index: int | str, tmp_base: Path,
+                terminal: bool = False) -> ByHand:
+    """One run of ``name`` as a reader makes it (see the module's docstring). ``terminal``:
+    its output to a pseudo-terminal, from a folder that already holds files (CROWD)."""
     script = base / "snippets" / name
     dirs = {}
     for role in ("folder", "tmp", "home"):
@@ -143,26 +148,63 @@ def run_by_hand(name: str, python: str, base: Path, index: int, tmp_base: Path) 
         dirs[role].mkdir(mode=0o700)
         if os.getuid() == 0:
             os.chown(dirs[role], UNPRIVILEGED, UNPRIVILEGED)
+    if terminal:
+        (dirs["folder"] / "data").mkdir()
+        for item in CROWD[::2]:
+            (dirs["folder"] / item).write_text("a reader's file\n")
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(dirs["home"]),
            "LANG": "C.UTF-8", "TMPDIR": str(dirs["tmp"])}
     limit = runner.Snippet.load(name).timeout + GRACE
     started = time.monotonic()
+    master = slave = None
+    if terminal:
+        master, slave = os.openpty()
     proc = subprocess.Popen([*as_ordinary_user(), python, str(script)], cwd=dirs["folder"],
-                            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            env=env, stdin=subprocess.DEVNULL,
+                            stdout=slave if terminal else subprocess.PIPE,
                             stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        out, _ = proc.communicate(timeout=limit)
-        returncode = proc.returncode
+        if terminal:
+            os.close(slave)
+            out, returncode = _read_terminal(master, proc, limit)
+        else:
+            out, _ = proc.communicate(timeout=limit)
+            returncode = proc.returncode
     except subprocess.TimeoutExpired:
         _kill_session(proc.pid)
-        out, _ = proc.communicate()
+        out = b"" if terminal else proc.communicate()[0]
         returncode = None
+    finally:
+        if master is not None:
+            os.close(master)
     duration = time.monotonic() - started
     processes = _kill_session(proc.pid, grace=2.0)
     files = [f"{role}/{item}" for role in ("folder", "tmp", "home")
-             for item in _left(dirs[role])]
+             for item in _left(dirs[role]) if not (role == "folder" and terminal
+                                                   and item in CROWD)]
     return ByHand(name, out.decode("utf-8", "replace"), returncode, duration, processes, files,
                   str(dirs["folder"]), str(dirs["tmp"]))
+
+
+def _read_terminal(master: int, proc: subprocess.Popen, limit: float) -> tuple[bytes, int]:
+    """What was written to the terminal until its last holder closed it, as a pipe would
+    have carried it (the terminal writes each newline as CR LF)."""
+    import select
+
+    out, end = b"", time.monotonic() + limit
+    while True:
+        left = end - time.monotonic()
+        if left <= 0:
+            raise subprocess.TimeoutExpired(proc.args, limit)
+        if select.select([master], [], [], left)[0]:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: every process holding the terminal has closed it
+                break
+            if not data:
+                break
+            out += data
+    return out.replace(b"\r\n", b"\n"), proc.wait(timeout=max(end - time.monotonic(), 1))
 
 
 def _shm() -> set[str]:
@@ -328,3 +370,36 @@ def test_the_runs_by_hand_leave_nothing_anywhere(by_hand):
     else:
         left = _owned_by(UNPRIVILEGED, by_hand["base"])
     assert not left, f"left behind by the runs by hand: {left}"
+
+
+# One program a chapter teaches first, or one a reader copies: run to a terminal, from a folder
+# that already holds files, they too print the published lines (figures masked).
+AT_A_TERMINAL = ["overview/fork_copies_memory.py", "pipes/pipe_between_parent_and_child.py",
+                 "pipes/fork_copies_unflushed_output.py", "fifo/fifo_between_two_processes.py",
+                 "signals/graceful_shutdown.py", "mmap/shared_counter_with_lock.py",
+                 "sockets/unix_stream_server_and_client.py", "tools/everyday_tools.py",
+                 "choosing/messages_both_ways.py"]
+
+
+@pytest.mark.parametrize("name", AT_A_TERMINAL)
+def test_at_a_terminal_and_in_a_folder_with_files_a_reader_gets_the_published_output(
+        name, tmp_path):
+    requires("not-root")
+    base = tmp_path / "terminal"
+    base.mkdir()
+    shutil.copytree(SNIPPETS, base / "snippets", ignore=shutil.ignore_patterns("__pycache__"))
+    for path in [tmp_path, base, *(base / "snippets").rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    for parent in tmp_path.parents:  # pytest's folders are private to their user
+        if parent in (Path("/tmp"), Path("/")):
+            break
+        parent.chmod(parent.stat().st_mode | 0o005)
+    run = run_by_hand(name, ordinary_python(), base, "tty", base, terminal=True)
+    assert run.returncode == 0 and "Traceback" not in run.output, run.output
+    assert not run.processes and not run.files, (run.processes, run.files)
+    if not compared(name):
+        return
+    shown = masked(published(name).output)
+    here = masked(run.output, run)
+    assert here == shown, "\n".join(difflib.unified_diff(shown, here, "published",
+                                                         "at a terminal", lineterm=""))
