@@ -9,9 +9,10 @@ import socket
 import threading
 
 libc = ctypes.CDLL(None, use_errno=True)
-# System call numbers, to see in /proc which call the main thread is blocked in.
-GENERIC = {"read": 63, "poll": 73, "nanosleep": 115}  # glibc: ppoll, clock_nanosleep
-NUMBERS = {"x86_64": {"read": 0, "poll": 7, "nanosleep": 230},  # glibc: clock_nanosleep
+# System call numbers, to see in /proc which call the main thread is blocked in
+# (glibc's sleeps: nanosleep before 2.31, clock_nanosleep since; poll may be ppoll).
+GENERIC = {"read": {63}, "poll": {73}, "nanosleep": {101, 115}}
+NUMBERS = {"x86_64": {"read": {0}, "poll": {7, 271}, "nanosleep": {35, 230}},
            "aarch64": GENERIC, "riscv64": GENERIC}.get(platform.machine())
 if NUMBERS is None:
     print(f"This example needs the system call numbers of read, poll and nanosleep, "
@@ -28,9 +29,9 @@ class TimeSpec(ctypes.Structure):
     _fields_ = [("tv_sec", ctypes.c_long), ("tv_nsec", ctypes.c_long)]
 
 
-def blocked_in(number: int) -> bool:
+def blocked_in(numbers: set[int]) -> bool:
     with open(f"/proc/self/task/{os.getpid()}/syscall") as f:
-        return f.read().split()[0] == str(number)
+        return f.read().split()[0] in {str(n) for n in numbers}
 
 
 data_r, data_w = os.pipe()
@@ -40,10 +41,10 @@ signal.set_wakeup_fd(wake_w.fileno())  # CPython's C handler writes here when it
 signal.signal(signal.SIGUSR1, lambda signum, frame: None)
 
 
-def interrupter(number: int) -> None:
+def interrupter(numbers: set[int]) -> None:
     """Signal the main thread once it blocks; after the handler ran, send data."""
     pause = threading.Event()
-    while not blocked_in(number):
+    while not blocked_in(numbers):
         pause.wait(0.001)  # the main thread will get there: it has nothing else to do
     signal.pthread_kill(threading.main_thread().ident, signal.SIGUSR1)
     wake_r.recv(1)  # the C handler has run: the kernel has decided, restart or EINTR
