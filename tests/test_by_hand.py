@@ -165,7 +165,6 @@ def run_by_hand(name: str, python: str, base: Path, index: int | str, tmp_base: 
                             stderr=subprocess.STDOUT, start_new_session=True)
     try:
         if terminal:
-            os.close(slave)
             out, returncode = _read_terminal(master, proc, limit)
         else:
             out, _ = proc.communicate(timeout=limit)
@@ -177,6 +176,7 @@ def run_by_hand(name: str, python: str, base: Path, index: int | str, tmp_base: 
     finally:
         if master is not None:
             os.close(master)
+            os.close(slave)
     duration = time.monotonic() - started
     processes = _kill_session(proc.pid, grace=2.0)
     files = [f"{role}/{item}" for role in ("folder", "tmp", "home")
@@ -187,8 +187,9 @@ def run_by_hand(name: str, python: str, base: Path, index: int | str, tmp_base: 
 
 
 def _read_terminal(master: int, proc: subprocess.Popen, limit: float) -> tuple[bytes, int]:
-    """What was written to the terminal until its last holder closed it, as a pipe would
-    have carried it (the terminal writes each newline as CR LF)."""
+    """What was written to the terminal until the program ended, as a pipe would have carried
+    it (the terminal writes each newline as CR LF). The test holds the terminal's other end
+    open too: once its last holder closes it, Linux may drop what was still unread."""
     import select
 
     out, end = b"", time.monotonic() + limit
@@ -196,15 +197,12 @@ def _read_terminal(master: int, proc: subprocess.Popen, limit: float) -> tuple[b
         left = end - time.monotonic()
         if left <= 0:
             raise subprocess.TimeoutExpired(proc.args, limit)
-        if select.select([master], [], [], left)[0]:
-            try:
-                data = os.read(master, 65536)
-            except OSError:  # EIO: every process holding the terminal has closed it
-                break
-            if not data:
-                break
-            out += data
-    return out.replace(b"\r\n", b"\n"), proc.wait(timeout=max(end - time.monotonic(), 1))
+        ended = proc.poll() is not None
+        if select.select([master], [], [], 0.2 if ended else min(left, 0.2))[0]:
+            out += os.read(master, 65536)
+        elif ended:  # ended, and nothing more came for 0.2 s
+            break
+    return out.replace(b"\r\n", b"\n"), proc.returncode
 
 
 def _shm() -> set[str]:

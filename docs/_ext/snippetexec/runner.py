@@ -84,6 +84,8 @@ class Run:
             return "timed out"
         if self.stopped == "output":
             return f"printed more than {OUTPUT_LIMIT >> 20} MiB"
+        if self.stopped == "events":  # whether or not its end was seen before the kill
+            return f"stopped: it wrote more than {EVENTS_LIMIT >> 20} MiB to its events file"
         if self.stopped:
             return "stopped: the build was interrupted"
         if self.returncode and self.returncode < 0:
@@ -554,7 +556,7 @@ class _Watch:
         if self.events_fd is not None and now >= self.events_at + EVENTS_CHECK:
             self.events_at = now
             if os.fstat(self.events_fd).st_size > EVENTS_LIMIT and self.killed_at is None:
-                self.events_over = True
+                self.events_over, self.stopped = True, "events"
                 self._kill(now)
         if self.ended_at is None and now >= self.deadline and not self.timed_out:
             self.timed_out = True
