@@ -13,8 +13,7 @@ Modules, by what they record:
     names        errno, signal, flag and wait-status names
     processes    fork, exec, spawn, subprocess, system, waits, _exit, setsid, pidfd_open...
     descriptors  pipes, FIFOs, read, write, close, dup, fcntl (on IPC descriptors only)
-    signals      os.kill, killpg; pidfd_send_signal, handlers, masks, sigwait..., pause, timers
-                 (on ``import signal``)
+    signals      os.kill, killpg; pidfd_send_signal, handlers, masks, sigwait... (on import)
     sockets      socket.socket's methods, socketpair (on ``import socket``)
     mappings     mmap.mmap (on ``import mmap``)
     imports      the finder that patches those modules when they are first imported
