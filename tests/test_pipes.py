@@ -483,6 +483,26 @@ def test_print_makes_several_write_calls_or_one_big_one(snippet):
 
 # --- added with the teaching order: the descriptor picture, short reads, selectors, recipes ---
 
+def test_a_child_forked_while_a_thread_holds_a_lock_cannot_take_it(snippet):
+    out = snippet("pipes/fork_while_a_thread_holds_a_lock.py")
+    assert out.lines == ["the child's lock.acquire(timeout=0.5): timed out",
+                         "the parent's lock.acquire() once the owner let go: True"]
+    ev = out.events
+    parent = ev.main
+    pipe = pipe_of(ev)
+    r, w = pipe.result
+    fork = ev.one("os.fork", pid=parent)
+    child = fork.result
+    assert ev.children(parent) == [child] and at(ev, pipe) < at(ev, fork)
+    # The child told the parent through the pipe that its acquire() timed out, then _exit'ed.
+    (report,) = ev.writes(obj=pipe.obj)
+    assert report.pid == child and report.args["fd"] == w and report.data == "b'timed out'"
+    assert ev.one("os._exit", pid=child).args == {"status": 0}
+    read = ev.reads(obj=pipe.obj, pid=parent)[0]
+    assert read.args["fd"] == r and read.data == "b'timed out'"
+    assert ev.exit_of(child) == {"exited": 0}
+
+
 def test_descriptors_lead_to_open_file_descriptions_that_lead_to_the_pipe(snippet):
     out = snippet("pipes/descriptors_share_open_file.py")
     assert out.line("r, w and w2 lead to the same pipe (inode):") == "True"

@@ -259,6 +259,30 @@ def test_signals_sent_handlers_and_masks(events):
     assert mask.args == {"how": "SIG_BLOCK", "signals": ["SIGUSR1"]} and mask.result == []
 
 
+@pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="no pidfd_open (Linux 5.3+)")
+def test_a_pidfd_and_the_signals_sent_through_it(events):
+    pidfd = processes.w_pidfd_open(os.pidfd_open)(os.getpid())
+    try:
+        signals.w_pidfd_send_signal(signal.pidfd_send_signal)(pidfd, 0)  # 0: only a check
+
+        def reaped(fd, sig, *a):
+            raise ProcessLookupError(3, "no such process")
+        with pytest.raises(ProcessLookupError):
+            signals.w_pidfd_send_signal(reaped)(pidfd, signal.SIGTERM)
+    finally:
+        os.close(pidfd)
+    with pytest.raises(OSError):
+        processes.w_pidfd_open(os.pidfd_open)(-1)
+    opened, sent, refused, bad = events()
+    assert (opened.call, opened.args, opened.result) == (
+        "os.pidfd_open", {"pid": os.getpid()}, pidfd)
+    assert opened.obj == "anon_inode:[pidfd]" == sent.obj == refused.obj
+    assert (sent.call, sent.args, sent.error) == (
+        "signal.pidfd_send_signal", {"fd": pidfd, "signal": "0"}, None)
+    assert refused.args == {"fd": pidfd, "signal": "SIGTERM"} and refused.error == "ESRCH"
+    assert bad.call == "os.pidfd_open" and bad.error == "EINVAL"
+
+
 def test_signal_waits_pause_and_timers(events):
     info = types.SimpleNamespace(si_signo=signal.SIGUSR2, si_pid=4, si_uid=0, si_code=0)
     signals.w_siginfo(lambda s, t: info, "signal.sigtimedwait", ("timeout",))(

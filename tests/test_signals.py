@@ -961,8 +961,18 @@ def test_a_pidfd_signals_its_process_and_refuses_once_it_is_reaped(snippet):
     assert int(out.line("pids are handed out in turn up to pid_max, then again from the "
                         "bottom; pid_max:")) > 0
     (child,) = [e.result for e in ev.calls("subprocess.Popen", pid=ev.main)]
-    # SIGTERM killed the child, and no kill() named its pid: the pidfd carried the signal.
-    assert ended(ev, child) == "SIGTERM"
+    # The pidfd was opened on the child; both sends went through it, never through kill().
+    (opened,) = ev.calls("os.pidfd_open", pid=ev.main)
+    assert opened.args == {"pid": child} and opened.obj == "anon_inode:[pidfd]"
+    first, second = ev.calls("signal.pidfd_send_signal", pid=ev.main)
+    for send in (first, second):
+        assert send.args == {"fd": opened.result, "signal": "SIGTERM"}
+    # The first SIGTERM killed the child; once it was reaped the second send was refused.
+    assert first.error is None and ended(ev, child) == "SIGTERM"
+    assert second.error == "ESRCH"
+    seq = list(ev)
+    (reap,) = ev.waits(child)
+    assert seq.index(first) < seq.index(reap) < seq.index(second)
     assert not ev.calls("os.kill", "os.killpg")
 
 

@@ -48,6 +48,7 @@ SYSCALLS = {
     "socket.recvfrom_into": {"recvfrom"}, "socket.recvmsg": {"recvmsg"},
     "socket.getsockopt": {"getsockopt"}, "mmap.mmap": {"mmap"},
     "os._exit": {"exit_group"}, "os.abort": {"tgkill", "rt_sigprocmask"},
+    "os.pidfd_open": {"pidfd_open"}, "signal.pidfd_send_signal": {"pidfd_send_signal"},
 }
 TRACED = sorted(set().union(*SYSCALLS.values()))
 

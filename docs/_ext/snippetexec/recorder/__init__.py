@@ -11,9 +11,9 @@ Modules, by what they record:
     core         per-process state, the events descriptor, ``emit``, wrapping and unwrapping
     writer       the JSON of an event line (by hand: importing json costs ~2 ms)
     names        errno, signal, flag and wait-status names
-    processes    fork, exec, spawn, subprocess, system, waits, _exit, setsid...
+    processes    fork, exec, spawn, subprocess, system, waits, _exit, setsid, pidfd_open...
     descriptors  pipes, FIFOs, read, write, close, dup, fcntl (on IPC descriptors only)
-    signals      os.kill, killpg; handlers, masks, sigwait..., pause, timers (on ``import signal``)
+    signals      os.kill, killpg; pidfd_send_signal, handlers, masks, sigwait... (on import)
     sockets      socket.socket's methods, socketpair (on ``import socket``)
     mappings     mmap.mmap (on ``import mmap``)
     imports      the finder that patches those modules when they are first imported
@@ -56,6 +56,8 @@ os._exit, os.abort (before they act)   status (os._exit)
 os.waitpid, os.wait, os.wait3,         pid / options (e.g. "WNOHANG")        status
 os.wait4, os.waitid
 os.setpgid, os.setsid                  pid, pgid                             pgid / sid
+os.pidfd_open                          pid                                   fd       + obj
+                                                                             (anon_inode:[pidfd])
 os.pipe, os.pipe2                      flags (pipe2)                         [r, w]   + obj
 os.mkfifo                              path, mode ("0o600")                  null
 os.open (only when it opens a FIFO)    path, flags ("O_RDONLY|O_NONBLOCK")   fd       + obj
@@ -66,6 +68,7 @@ os.set_blocking (of IPC fds only)
 fcntl.fcntl (IPC fds only)             fd, cmd ("F_SETPIPE_SZ"), arg         as Python + obj
 os.kill, os.killpg                     pid / pgid, signal                    null
 signal.raise_signal, pthread_kill      signal (, thread)                     null
+signal.pidfd_send_signal               fd, signal                            null     + obj
 signal.signal                          signal, handler ("SIG_IGN", "SIG_DFL",  previous handler
                                        "default_int_handler", function name)
 signal.pthread_sigmask                 how ("SIG_BLOCK"), signals            previous mask

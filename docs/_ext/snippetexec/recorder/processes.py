@@ -1,5 +1,6 @@
 """Processes: fork, forkpty, exec (from the audit hook), posix_spawn, the spawnv family,
-system, subprocess (its fork_exec or its posix_spawn), _exit, abort, the waits, setpgid, setsid.
+system, subprocess (its fork_exec or its posix_spawn), _exit, abort, the waits, setpgid, setsid,
+pidfd_open.
 
 A forked child is recorded by ``core.after_fork_child`` ("forked", in the child); the parent's
 ``os.fork`` event carries the child's pid. A wait's status is decoded (``names.status``).
@@ -10,9 +11,10 @@ import sys
 
 from . import core
 from .core import emit, past_limit, state
+from .descriptors import kinds
 from .names import errname, sig, status, text, wait_options
 
-_getframe = sys._getframe
+_getframe, _readlink = sys._getframe, os.readlink
 SPAWN_MODES = {getattr(os, m): m for m in ("P_NOWAITO", "P_NOWAIT", "P_WAIT") if hasattr(os, m)}
 CLD = ("CLD_EXITED", "CLD_KILLED", "CLD_DUMPED", "CLD_STOPPED", "CLD_CONTINUED", "CLD_TRAPPED")
 _cld: dict[int, str] = {}
@@ -176,6 +178,24 @@ def w_setsid(f):
     return setsid
 
 
+def w_pidfd_open(f):
+    """os.pidfd_open: the pid, the descriptor, ``obj`` as /proc names it ("anon_inode:[pidfd]")."""
+    def pidfd_open(pid, flags=0, /):
+        try:
+            fd = f(pid, flags)
+        except BaseException as e:
+            emit("os.pidfd_open", {"pid": pid}, error=errname(e))
+            raise
+        kinds.pop(fd, None)  # a new descriptor: what this number was is forgotten
+        try:
+            obj = _readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            obj = None
+        emit("os.pidfd_open", {"pid": pid}, fd, obj=obj)
+        return fd
+    return pidfd_open
+
+
 def install():
     """Wrap the process calls of os."""
     patch = core.patch
@@ -195,6 +215,7 @@ def install():
     patch(os, "waitid", w_waitid)
     patch(os, "setpgid", w_setpgid)
     patch(os, "setsid", w_setsid)
+    patch(os, "pidfd_open", w_pidfd_open)
 
 
 # --- _posixsubprocess, patched when it is first imported --------------------------------------

@@ -1,4 +1,5 @@
-"""Signals: os.kill, killpg, signal.raise_signal, pthread_kill (sent); signal.signal (handlers);
+"""Signals: os.kill, killpg, signal.raise_signal, pthread_kill, pidfd_send_signal (sent);
+signal.signal (handlers);
 pthread_sigmask, sigpending, sigwait, sigwaitinfo, sigtimedwait (masks and waits); pause,
 alarm, setitimer, set_wakeup_fd, siginterrupt.
 
@@ -8,6 +9,7 @@ inside the call, so it is announced by a ``calling`` event first (descriptors, s
 """
 
 import _signal
+from os import readlink as _readlink
 
 from . import core
 from .core import emit, past_limit, state
@@ -58,6 +60,26 @@ def w_pthread_kill(f):
             raise
         emit("signal.pthread_kill", args)
     return pthread_kill
+
+
+def w_pidfd_send_signal(f):
+    """signal.pidfd_send_signal: the pidfd (``obj`` as /proc names it) and the signal."""
+    def pidfd_send_signal(pidfd, signalnum, *a, **k):
+        args = {"fd": pidfd, "signal": sig(signalnum)}
+        try:
+            obj = _readlink(f"/proc/self/fd/{pidfd}")
+        except (OSError, TypeError, ValueError):
+            obj = None
+        try:
+            f(pidfd, signalnum, *a, **k)
+        except OSError as e:
+            emit("signal.pidfd_send_signal", args, error=errname(e), obj=obj)
+            raise
+        except BaseException:  # a handler of a signal sent to ourselves raised: it was sent
+            emit("signal.pidfd_send_signal", args, obj=obj)
+            raise
+        emit("signal.pidfd_send_signal", args, obj=obj)
+    return pidfd_send_signal
 
 
 def w_signal(f):
@@ -190,6 +212,7 @@ def patch_signal(signal):
     patch = core.patch
     patch(signal, "raise_signal", w_raise_signal)
     patch(signal, "pthread_kill", w_pthread_kill)
+    patch(signal, "pidfd_send_signal", w_pidfd_send_signal)
     patch(signal, "signal", w_signal)
     patch(signal, "pthread_sigmask", w_sigmask)
     patch(signal, "sigpending", w_sigpending)
