@@ -301,6 +301,23 @@ def test_a_double_forked_daemon_holding_the_output_pipe_is_reported_and_killed(
     assert wait_until(lambda: not marked(marker), 2), "the daemon still runs"
 
 
+def test_a_scan_that_meets_a_process_that_has_just_ended_does_not_call_the_run_empty():
+    """The daemon's parent may fork and end while the init reads /proc: its child, missing from
+    the listing or read as the zombie's, would be missed, and the run called clean (it happened
+    in CI). A zombie among the descendants means: look again."""
+    from snippetexec import sandbox_init
+    child = os.fork()
+    if child == 0:
+        os._exit(0)
+    try:
+        assert wait_until(lambda: sandbox_init.state_and_parent(str(child))[0] == "Z", 5)
+        live, settling = sandbox_init.scan(alone=False)
+        assert child not in live and settling
+    finally:
+        os.waitpid(child, 0)
+    assert child not in sandbox_init.others(alone=False)
+
+
 @pytest.mark.usefixtures("short_grace")
 def test_a_daemon_on_dev_null_with_an_empty_environment_is_reported_and_killed(
         tmp_path, marker, contained):

@@ -126,22 +126,31 @@ def state_and_parent(pid: str) -> tuple[str, int]:
         return "", 0
 
 
-def others(alone: bool) -> list[int]:
-    """Live processes of the run but this one: the namespace's, or (subreaper) descendants."""
+def scan(alone: bool) -> tuple[list[int], bool]:
+    """Live processes of the run but this one (the namespace's, or the subreaper's descendants),
+    and whether the scan met a zombie among them: a process that has just ended may have forked
+    after /proc was listed, so a scan that met one proves nothing is left."""
     me = os.getpid()
     table = {}
     for name in os.listdir("/proc"):
         if name.isdigit() and int(name) != me:
             state, parent = state_and_parent(name)
-            if state and state != "Z":
-                table[int(name)] = parent
+            if state:
+                table[int(name)] = (state, parent)
     if alone:  # pid 1 of a namespace: every process there is the run's
-        return sorted(table)
-    found, level = [], {me}
-    while level:
-        level = {pid for pid, parent in table.items() if parent in level and pid not in found}
-        found += sorted(level)
-    return found
+        tree = sorted(table)
+    else:  # through zombies too: a daemon's parent may end while the scan reads its child
+        tree, level = [], {me}
+        while level:
+            level = {pid for pid, (_, parent) in table.items()
+                     if parent in level and pid not in tree}
+            tree += sorted(level)
+    live = [pid for pid in tree if table[pid][0] != "Z"]
+    return live, len(live) < len(tree)
+
+
+def others(alone: bool) -> list[int]:
+    return scan(alone)[0]
 
 
 def reap() -> None:
@@ -303,13 +312,13 @@ def supervise(fd, steps, folders, made, mounts, command, alone, report) -> int:
             break
     code = os.waitstatus_to_exitcode(status)
     report(f"exit {code}")
-    left = others(alone)
+    left, settling = scan(alone)
     for _ in range(steps):
-        if not left or over:
+        if not (left or settling) or over:
             break
         time.sleep(0.02)
         reap()
-        left = others(alone)
+        left, settling = scan(alone)
     # A process that forks and exits every millisecond can move to a new pid faster than a scan
     # reads /proc: from pid 1, kill(-1, 0) asks the kernel whether anything is left at all.
     if not left and alone:
