@@ -283,17 +283,3 @@ def test_a_server_answers_each_client_on_its_own_reply_fifo(snippet):
     sent = b"".join(ast.literal_eval(e.data) for e in ev.writes(obj=requests))
     received = b"".join(ast.literal_eval(e.data) for e in ev.reads(pid=server, obj=requests))
     assert sorted(sent.splitlines()) == sorted(received.splitlines())
-
-
-def test_the_fifo_chapter_teaches_first_in_both_editions():
-    from test_pipes import chapter_outline
-
-    outline = chapter_outline("fifo")
-    for edition, found in outline.items():
-        assert found["practice"] == [1] * len(found["practice"]), edition
-        assert found["last"].startswith(("**Next:** {doc}`signals/index`",
-                                          "**下一章：**{doc}`signals/index`"))
-        assert found["original"] == [], edition
-        hood = found["under the hood"]
-        assert any(hood) and hood == sorted(hood), edition
-    assert outline["en"]["under the hood"] == outline["zh"]["under the hood"]

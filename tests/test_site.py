@@ -133,3 +133,64 @@ def test_each_concept_has_one_wording_in_the_edition(edition):
             found += [f"{page}:{text.count(chr(10), 0, m.start()) + 1}: {m.group()!r}, "
                       f"say {wording}" for m in re.finditer(pattern, text)]
     assert found == []
+
+
+# The reading order: every chapter page, and the page its "Next" line leads to.
+READING_ORDER = ["index", "pipes", "fifo", "signals/index", "signals/handling", "signals/sending",
+                 "signals/masks", "signals/kernel", "mmap", "sockets", "tools/index",
+                 "tools/servers", "choosing", "corrections"]
+PRACTICE = {"en": "**In practice:**", "zh": "**实践中：**"}
+HOOD = {"en": "Under the hood: ", "zh": "深入："}
+NEXT = {"en": ("**Next:**",), "zh": ("**下一章：**", "**下一页：**")}
+ORIGINAL = {"en": r"\boriginal\b(?! desc)", "zh": r"原文|原教程"}
+
+
+def outline(edition: str, page: str) -> dict:
+    """A page's shape: per level-2 section, whether it is "Under the hood" and how many
+    "In practice" lines each of its parts (itself, each level-3 subsection) holds; the first
+    {doc} of its last paragraph but a toctree; the mentions of the original tutorial."""
+    text = (DOCS / edition / f"{page}.md").read_text(encoding="utf-8")
+    prose = re.sub(r"^```.*?^```", "", text, flags=re.S | re.M)
+    sections = []
+    for section in re.split(r"^## ", prose, flags=re.M)[1:]:
+        parts = re.split(r"^### ", section, flags=re.M)
+        sections.append((section.startswith(HOOD[edition]),
+                         [part.count(PRACTICE[edition]) for part in parts]))
+    last = [p for p in re.split(r"\n\s*\n", prose.strip()) if p.strip()][-1]
+    target = re.search(r"\{doc\}`(?:[^`<]*<)?([^`>]+)>?`", last) if last.startswith(
+        NEXT[edition]) else None
+    if target:
+        base = page.rpartition("/")[0]
+        name = target.group(1)
+        name = name.lstrip("/") if name.startswith("/") else (
+            re.sub(r"^\.\./", "", name) if name.startswith("../") else
+            f"{base}/{name}".lstrip("/"))
+    return {"sections": sections, "next": target and name,
+            "original": re.findall(ORIGINAL[edition], text)}
+
+
+@pytest.mark.parametrize("page", READING_ORDER[1:-1])
+def test_every_chapter_page_teaches_first_and_leads_to_the_next(page):
+    """Teaching sections first, the "Under the hood" ones after them all; one "In practice" line
+    per section (a subsection may have its own, none has two); no word about the original
+    tutorial (its corrections are on one page); a last line "Next" to the next page of the
+    reading order; both editions with the same sections."""
+    shapes = {edition: outline(edition, page) for edition in EDITIONS}
+    for edition, shape in shapes.items():
+        hood = [is_hood for is_hood, _ in shape["sections"]]
+        assert hood == sorted(hood), (edition, "a teaching section after an Under the hood one")
+        for number, (_, parts) in enumerate(shape["sections"], 1):
+            assert max(parts) <= 1 and sum(parts) >= 1, (edition, page, f"section {number}", parts)
+        assert shape["original"] == [], edition
+        assert shape["next"] == READING_ORDER[READING_ORDER.index(page) + 1], edition
+    assert ([h for h, _ in shapes["en"]["sections"]] == [h for h, _ in shapes["zh"]["sections"]])
+
+
+@pytest.mark.parametrize("page", ["pipes", "fifo", "signals/index", "mmap", "sockets",
+                                  "tools/index"])
+def test_every_chapter_opens_with_a_short_program_to_copy(page):
+    """The first program of a chapter is the idiom to reuse: short, and no ctypes or /proc."""
+    first = shown("en", f"{page}.md")[0]
+    source = (SNIPPETS / first).read_text(encoding="utf-8")
+    assert len(source.splitlines()) <= 45, first
+    assert "ctypes" not in source and "/proc" not in source, first
