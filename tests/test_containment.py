@@ -868,8 +868,9 @@ def test_a_run_is_bounded_in_its_folders_and_in_its_memory(tmp_path):
     assert not result.ok and "used all its memory" in " ".join(result.problems), \
         result.describe()
     held, statuses = (ast.literal_eval(line) for line in result.output.splitlines())
-    # The kernel killed at least one of them before it held its GiB
-    assert b"" in held and -9 in statuses, result.describe()
+    # The three GiB never fit at once: the kernel killed at least one child, before it held its
+    # GiB (b"" in held) or after, to make room for another (seen on a loaded machine).
+    assert len(held) == 3 and -9 in statuses, result.describe()
 
 
 @contained_only
