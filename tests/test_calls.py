@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -231,3 +232,42 @@ def test_the_closing_summary_names_every_feature_just_above_pytest_s_last_line(t
     assert [line.split("  ")[1].strip() for line in block[1:6]] == labels
     assert block[6].split()[0] == "Python"
     assert all(" tested: " in line or " SKIPPED: " in line for line in block[1:6]), block
+
+
+def test_a_snippet_whose_output_timing_cannot_change_runs_once_traced(tmp_path, monkeypatch):
+    """``# snippet: runs = one``: the build makes one run, under strace, and it is both the run the
+    page shows and its panel's source (read_returns_eof.py is such a snippet)."""
+    requires("strace")
+    from snippetexec import runner
+
+    assert calls.one_run(runner.Snippet.load("pipes/read_returns_eof.py"))
+    assert not calls.one_run(runner.Snippet.load("signals/graceful_shutdown.py"))
+    script = tmp_path / "once.py"
+    script.write_text('"""A pipe."""\n# snippet: runs = one\n\nimport os\n\nr, w = os.pipe()\n'
+                      'os.write(w, b"hi")\nprint(os.read(r, 2))\n', encoding="utf-8")
+    made, real = [], runner.run
+    monkeypatch.setattr(runner, "run", lambda *a, **k: made.append(k.get("trace")) or real(*a, **k))
+    run = calls.run_once(runner.Snippet.from_path(script))
+    assert made == [True] and run.ok and run.output == "b'hi'\n"
+    assert run.calls_from == "strace" and run.strace_logs is None
+    (write,) = [row for row in run.calls if row["call"].startswith("os.write(")]
+    assert [line.split("(")[0] for line in write["syscalls"]] == ["write"]
+
+
+
+def test_a_traced_run_stops_only_on_the_calls_its_snippet_can_make():
+    """The interpreter's start-up makes some 200 traced calls (openat, read, mmap, rt_sigaction):
+    a snippet is traced for the calls its code names, and for all of them when it imports a
+    module that makes calls of its own."""
+    from snippetexec import tracing
+
+    plain = set(tracing.wanted(["import os\nr, w = os.pipe()\nos.write(w, b'x')\nos.read(r, 1)\n"]))
+    assert {"pipe2", "write", "read", "close", "exit_group"} <= plain
+    assert not plain & {"rt_sigaction", "mmap", "openat", "socket", "execve"}
+    handled = set(tracing.wanted(["import signal\nsignal.signal(signal.SIGUSR1, print)\n"]))
+    assert "rt_sigaction" in handled and "mmap" not in handled
+    assert {"sendmsg", "recvmsg"} <= set(tracing.wanted(["import socket\nsocket.send_fds\n"]))
+    assert "execve" in tracing.wanted(["import os\nos.execvp('true', ['true'])\n"])
+    everything = sorted(set(tracing.TRACED) | {"write"})
+    assert tracing.wanted(["import subprocess\nsubprocess.run(['true'])\n"]) == everything
+    assert tracing.command(Path("/tmp/log"))[-3] == "trace=" + ",".join(everything)

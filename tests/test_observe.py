@@ -94,7 +94,7 @@ def test_pipe_fork_read_write_and_exit_are_recorded_per_process(tmp_path):
     assert ev.calls("os.close", pid=child).where(fd=w)  # the child closed its write end
     assert ev.exit_of(child) == {"exited": 0}
     assert ev.calls("forked", pid=child)[0].args == {"parent": parent}
-    assert pipe.at == "pipe_between_parent_and_child.py:5"  # the snippet's line that made it
+    assert pipe.at == "pipe_between_parent_and_child.py:6"  # the snippet's line that made it
     assert len(ev.made_in("pipe_between_parent_and_child.py")) == len(ev) - 1  # all but start
 
 

@@ -228,6 +228,7 @@ def test_header_declares_time_limit_and_used_files_once_and_is_not_shown(tmp_pat
     ("# snippet: observe = most", "a.py:1: observe must be 'all', 'first N' or 'off'"),
     ("# snippet: calls = gdb", "a.py:1: calls must be 'strace' or 'python', not 'gdb'"),
     ("# snippet: alone = maybe", "a.py:1: alone must be 'yes' or 'no', not 'maybe'"),
+    ("# snippet: runs = three", "a.py:1: runs must be 'one' or 'two', not 'three'"),
 ])
 def test_bad_headers_are_refused_with_the_snippet_line(tmp_path, header, message):
     write(tmp_path / "outside.py", "")

@@ -1,4 +1,5 @@
 """A server FIFO that all clients write to, and a reply FIFO per client (TLPI 44.8)."""
+# snippet: runs = one
 
 import os
 import sys

@@ -1,4 +1,5 @@
 """With two writers, the reader sees EOF only after the last one closes."""
+# snippet: runs = one
 
 import os
 import tempfile

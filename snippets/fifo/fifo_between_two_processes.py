@@ -1,4 +1,5 @@
 """The pattern: make a FIFO in a private folder, open it from both sides, remove it."""
+# snippet: runs = one
 
 import os
 import sys

@@ -1,4 +1,5 @@
 """A FIFO stores no data: st_size stays 0; unread bytes go when the last one closes."""
+# snippet: runs = one
 
 import array
 import fcntl

@@ -1,4 +1,5 @@
 """A FIFO is a file of type "p" with no data on disk, made by os.mkfifo or mkfifo(1)."""
+# snippet: runs = one
 
 import os
 import stat

@@ -1,4 +1,5 @@
 """The reading side: open a FIFO by its path, read until EOF, then stop."""
+# snippet: runs = one
 
 import os
 import sys

@@ -1,4 +1,5 @@
 """The writing side: open a FIFO by its path, send three lines, close it."""
+# snippet: runs = one
 
 import os
 import sys

@@ -1,4 +1,5 @@
 """Memory a parent shares with its child, with no file: anonymous, or /dev/zero."""
+# snippet: runs = one
 
 import mmap
 import os

@@ -1,4 +1,5 @@
 """A classic parent/child mmap example in Python: a race, a lost input, strcpy, %s."""
+# snippet: runs = one
 
 import mmap
 import os

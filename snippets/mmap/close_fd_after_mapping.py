@@ -1,4 +1,5 @@
 """Close the file descriptor right after mapping: the mapping still works."""
+# snippet: runs = one
 
 import mmap
 import os

@@ -1,4 +1,5 @@
 """close() refuses while a memoryview of the mapping exists: release the views first."""
+# snippet: runs = one
 
 import mmap
 from multiprocessing import shared_memory

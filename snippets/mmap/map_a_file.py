@@ -1,4 +1,5 @@
 """Map a file into memory: read and write it by index and slice, then unmap it."""
+# snippet: runs = one
 
 import mmap
 import os

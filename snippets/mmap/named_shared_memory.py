@@ -1,4 +1,5 @@
 """Named POSIX shared memory: SharedMemory is a file in /dev/shm others can open."""
+# snippet: runs = one
 
 import mmap
 import os

@@ -1,4 +1,5 @@
 """No pointer to move: Python offers slices and seek() instead of pointer arithmetic."""
+# snippet: runs = one
 
 import mmap
 

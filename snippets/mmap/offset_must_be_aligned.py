@@ -1,4 +1,5 @@
 """The offset must be a multiple of the page size (the allocation granularity)."""
+# snippet: runs = one
 
 import errno
 import mmap

@@ -1,4 +1,5 @@
 """Read a whole file through a mapping: count, search and read lines with no read()."""
+# snippet: runs = one
 
 import mmap
 import os

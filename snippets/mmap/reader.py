@@ -1,4 +1,5 @@
 """The reading program: map the same file, read the message another program left."""
+# snippet: runs = one
 
 import mmap
 import sys

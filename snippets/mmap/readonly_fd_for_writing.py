@@ -1,4 +1,5 @@
 """A file opened read-only, mapped for writing: shared is refused, private works."""
+# snippet: runs = one
 
 import errno
 import mmap

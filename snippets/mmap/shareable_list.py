@@ -1,4 +1,5 @@
 """ShareableList: a fixed-size list of numbers, strings and bytes in shared memory."""
+# snippet: runs = one
 
 import os
 from multiprocessing import Process, shared_memory

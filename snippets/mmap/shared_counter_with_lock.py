@@ -1,4 +1,5 @@
 """The idiom: a counter in SharedMemory, changed by several processes under one Lock."""
+# snippet: runs = one
 
 import struct
 from multiprocessing import Lock, Process, shared_memory

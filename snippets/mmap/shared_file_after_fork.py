@@ -1,4 +1,5 @@
 """The simplest file-based IPC: parent and child share an open file, even its offset."""
+# snippet: runs = one
 
 import os
 import tempfile

@@ -1,4 +1,5 @@
 """MAP_SHARED and MAP_PRIVATE across fork: what the child sees, who sees its write."""
+# snippet: runs = one
 
 import mmap
 import os

@@ -1,4 +1,5 @@
 """What makes mmap fail, and how Python reports it: an exception, never -1."""
+# snippet: runs = one
 
 import errno
 import mmap

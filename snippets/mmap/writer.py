@@ -1,4 +1,5 @@
 """The writing program: map a shared file and put a message into it."""
+# snippet: runs = one
 
 import mmap
 import sys

@@ -1,4 +1,5 @@
 """After fork() a child changes only its own copy of a variable; pipe bytes arrive."""
+# snippet: runs = one
 
 import os
 import sys

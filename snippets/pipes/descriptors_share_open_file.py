@@ -1,4 +1,5 @@
 """A descriptor leads to an open file description, which leads to the pipe."""
+# snippet: runs = one
 
 import os
 

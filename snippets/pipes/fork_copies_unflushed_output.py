@@ -1,4 +1,5 @@
 """fork() copies unflushed output; a child that returns runs the parent's clean-up."""
+# snippet: runs = one
 
 import os
 import subprocess

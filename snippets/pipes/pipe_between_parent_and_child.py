@@ -1,4 +1,5 @@
 """A parent and its child talk through a pipe made before fork()."""
+# snippet: runs = one
 
 import os
 

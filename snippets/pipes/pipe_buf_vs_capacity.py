@@ -1,4 +1,5 @@
 """Two sizes: PIPE_BUF (the largest atomic write) and the capacity (the buffer)."""
+# snippet: runs = one
 
 import fcntl
 import os

@@ -1,4 +1,5 @@
 """One process may write and read its own pipe, but each end works one way only."""
+# snippet: runs = one
 
 import errno
 import os

@@ -4,6 +4,7 @@ PIPE_BUF atomicity is a promise about one write() call. To see the calls a progr
 makes, its stdout here is a SOCK_SEQPACKET socket: unlike a pipe, it keeps each write()
 as one message.
 """
+# snippet: runs = one
 
 import os
 import socket

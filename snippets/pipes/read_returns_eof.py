@@ -1,4 +1,5 @@
 """Once every write end is closed, read() returns the data left, then b"" (EOF)."""
+# snippet: runs = one
 
 import os
 import sys

@@ -1,4 +1,5 @@
 """The abstract namespace: a socket name starting with a NUL byte creates no file."""
+# snippet: runs = one
 
 import errno
 import os

@@ -1,4 +1,5 @@
 """A Unix stream client: connect to the server's path, send, read the reply."""
+# snippet: runs = one
 
 import socket
 import sys

@@ -1,4 +1,5 @@
 """Three sends read back from a stream, a datagram and a seqpacket socket pair."""
+# snippet: runs = one
 
 import socket
 

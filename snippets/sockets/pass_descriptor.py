@@ -1,4 +1,5 @@
 """Hand an open file over a Unix socket: the receiver reads a file it never opened."""
+# snippet: runs = one
 
 import os
 import socket

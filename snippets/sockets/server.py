@@ -1,4 +1,5 @@
 """A Unix stream server on a path: bind, listen, answer one client, remove the file."""
+# snippet: runs = one
 
 import os
 import socket

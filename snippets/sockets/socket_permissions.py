@@ -1,4 +1,5 @@
 """File permissions on the socket path decide who may connect (root bypasses them)."""
+# snippet: runs = one
 
 import errno
 import os

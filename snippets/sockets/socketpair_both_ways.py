@@ -1,4 +1,5 @@
 """socket.socketpair(): unlike a pipe, each end reads and writes."""
+# snippet: runs = one
 
 import os
 import socket

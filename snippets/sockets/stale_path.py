@@ -1,4 +1,5 @@
 """A socket file outlives its socket: connecting to it is refused, and so is bind()."""
+# snippet: runs = one
 
 import errno
 import os

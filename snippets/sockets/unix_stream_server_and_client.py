@@ -1,4 +1,5 @@
 """A Unix stream server (socketserver) and a client in another process, on one path."""
+# snippet: runs = one
 
 import os
 import socket

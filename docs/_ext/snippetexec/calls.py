@@ -2,7 +2,9 @@
 
 The Python side comes from the events of the run the page shows (events.py). The system-call
 side comes from a second run of the same snippet under ``strace -f``: ptrace changes the timing of
-signals and scheduling, so the output shown never comes from a traced run. The two runs are
+signals and scheduling, so the output shown never comes from a traced run, except for a snippet
+whose header says ``runs = one`` (output that timing and ptrace cannot change): its one run is
+traced, and the page shows it (``run_once``). The two runs are
 matched process by process (the main process, then children in the order each parent forked
 them) and call by call (the n-th recorded call of a process in both runs). Within the traced run,
 each event the observation layer writes is itself a ``write()`` that strace sees, so the system
@@ -267,6 +269,23 @@ def no_trace(snippet) -> str:
             or snippet.setting("observe", "all") == "off"):
         return "opt-out"
     return "no-strace" if strace() is None else ""
+
+
+def one_run(snippet) -> bool:
+    """Whether the snippet's traced run is also the run its page shows (header ``runs = one``,
+    for output that timing and ptrace cannot change): one run instead of two, where a traced run
+    can be made at all."""
+    return snippet.setting("runs", "two") == "one" and not no_trace(snippet)
+
+
+def run_once(snippet):
+    """The run of a ``runs = one`` snippet: traced, and its own panel's source."""
+    from . import runner  # noqa: PLC0415
+
+    run = runner.run(snippet, trace=True)
+    record(snippet, run, traced=run)
+    run.strace_logs = None  # read for the panel; not kept with the run
+    return run
 
 
 def trace_limit(snippet, run) -> float:

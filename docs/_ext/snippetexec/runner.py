@@ -194,6 +194,8 @@ HEADER_KEYS = {
     "alone": "yes: the build runs it with no other snippet beside it (for measurements)",
     "calls": "the system calls of its panel: strace (default, from a second, traced run) or "
              "python (Python calls only, where ptrace would change the run)",
+    "runs": "two (default: the page's run, and a traced one for its panel) or one (the traced "
+            "run is the page's too: for output that timing and ptrace cannot change)",
 }
 
 
@@ -270,6 +272,9 @@ class Snippet:
         if "alone" in values and values["alone"][0] not in ("yes", "no"):
             value, number = values["alone"]
             raise SnippetError(f"alone must be 'yes' or 'no', not {value!r}", path, number)
+        if "runs" in values and values["runs"][0] not in ("one", "two"):
+            value, number = values["runs"]
+            raise SnippetError(f"runs must be 'one' or 'two', not {value!r}", path, number)
         if "calls" in values and values["calls"][0] not in ("strace", "python"):
             value, number = values["calls"]
             raise SnippetError(f"calls must be 'strace' or 'python', not {value!r}", path, number)
@@ -399,7 +404,10 @@ def run(target: Snippet | Path | str, timeout: float | None = None, trace: bool 
         if trace:
             # strace outside the sandbox: the snippet keeps the pids of an untraced run.
             layout.host("strace").mkdir()
-            command = tracing.command(layout.host("strace") / "log") + command
+            sources = [file.read_text(encoding="utf-8", errors="replace")
+                       for file in snippet.files()]
+            command = tracing.command(layout.host("strace") / "log",
+                                      tracing.wanted(sources)) + command
         group = contain.ProcessGroup(f"snippet-{mark}")  # root: processes and memory, as cgroups
         started = time.monotonic()
         try:

@@ -445,7 +445,10 @@ def _calls_panel(run: runner.Run, name: str, panels: dict[str, dict],
     as HTML they were a third of the longest pages' weight and most of their elements."""
     if not run.calls:
         return []
-    if run.calls_from == "strace":
+    if run.calls_from == "strace" and calls.one_run(runner.Snippet.load(name)):
+        note = _("System calls from this very run, made under strace: neither the timing "
+                 "tracing changes nor ptrace can change what this snippet prints.")
+    elif run.calls_from == "strace":
         note = _("System calls from a second run of the same snippet under strace: tracing "
                  "changes the timing, so the output above comes from the run without it.")
     else:

@@ -70,10 +70,42 @@ def _seccomp_option() -> list[str]:
     return ["--seccomp-bpf"] if probe.returncode == 0 else []
 
 
-def command(prefix: Path) -> list[str]:
-    """The strace command line that goes before ``python3 snippet.py``: one log per process."""
+# Standard modules that make recorded calls of their own (subprocess's fork and exec,
+# multiprocessing's pipes...): a snippet that imports one is traced for every call. A few make
+# only these (TemporaryDirectory's clean-up opens and closes folders).
+_MAKE_CALLS = re.compile(r"^\s*(?:import|from)\s+(?:subprocess|multiprocessing|asyncio|concurrent|"
+                         r"socketserver|selectors|pty)\b|\bos\.popen\b", re.M)
+_SOCKETS = {name for call, names in SYSCALLS.items() if call.startswith("socket.")
+            for name in names}
+_MAKE_SOME = {"tempfile": {"openat", "open"}, "shutil": {"openat", "open"},
+              "socket": _SOCKETS}  # send_fds is a sendmsg, a with block a close...
+
+
+def wanted(sources: list[str]) -> list[str]:
+    """The system calls to trace for a snippet made of ``sources``: those of the Python calls its
+    code names (``os.read`` when a word of it starts with ``read``, ``os.exec`` with ``exec``),
+    and ``write`` for the markers. A traced call stops the process, and the interpreter's
+    start-up alone makes some 200 of them (openat, read and mmap for its imports, rt_sigaction
+    for every signal): they are not traced unless the snippet makes those calls itself. A snippet
+    that imports a module making calls of its own is traced for them too."""
+    text = "\n".join(sources)
+    if _MAKE_CALLS.search(text):
+        return sorted(set(TRACED) | {"write"})
+    found = {"write", "exit_group", "close"}  # a with block closes what it opened
+    for module, extra in _MAKE_SOME.items():
+        if re.search(r"^\s*(?:import|from)\s+" + module + r"\b", text, re.M):
+            found |= extra
+    for call, names in SYSCALLS.items():
+        if re.search(r"\b" + re.escape(call.rpartition(".")[2].lstrip("_")), text):
+            found |= names
+    return sorted(found)
+
+
+def command(prefix: Path, calls: list[str] | None = None) -> list[str]:
+    """The strace command line that goes before ``python3 snippet.py``: one log per process;
+    ``calls``, the system calls to trace (``wanted``; all of TRACED by default)."""
     return [strace() or "strace", "-f", "-ff", "-qq", *_seccomp_option(), "-s", "48",
-            "-o", str(prefix), "-e", "trace=" + ",".join(TRACED + ["write"]),
+            "-o", str(prefix), "-e", "trace=" + ",".join(calls or sorted(set(TRACED) | {"write"})),
             "-e", "signal=none"]
 
 
