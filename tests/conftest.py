@@ -381,9 +381,7 @@ def snippet(request, tmp_path_factory):
 
     def get(name: str) -> Output:
         if mode == "fresh":  # as the build does: a run, and its Calls made panel
-            loaded = runner.Snippet.load(name)
-            result = runner.run(loaded)
-            calls.record(loaded, result)
+            result = calls.page_run(runner.Snippet.load(name))
         elif mode == "fake":
             base = tmp_path_factory.getbasetemp()
             running = fakes(base).get(name)  # None: on no page, and fake() says so

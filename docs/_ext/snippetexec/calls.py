@@ -288,6 +288,19 @@ def run_once(snippet):
     return run
 
 
+def page_run(snippet):
+    """The run a page shows and its panel, one after the other: the one traced run of a
+    ``runs = one`` snippet, else the run, then (``record``) a traced one when it can be made.
+    schedule.py puts the two runs side by side where runs are contained."""
+    from . import runner  # noqa: PLC0415
+
+    if one_run(snippet):
+        return run_once(snippet)
+    run = runner.run(snippet)
+    record(snippet, run)
+    return run
+
+
 def trace_limit(snippet, run) -> float:
     """The traced run's time limit: tracing slows every system call, so a few times the
     untraced run's, never more than the snippet's own."""

@@ -204,14 +204,11 @@ class Runs:
         long snippet's two runs then end together, not one after the other at the end of the
         build, when the cores would be idle. Uncontained, two runs of one snippet could meet
         (a socket path, a System V key): the traced run follows the other."""
-        if self.results.with_calls and calls.one_run(snippet):
-            return calls.run_once(snippet)
-        if not (self.results.with_calls and not calls.no_trace(snippet)
-                and runner.contain.mode().contained):
-            run = runner.run(snippet)
-            if self.results.with_calls:
-                calls.record(snippet, run)
-            return run
+        if not self.results.with_calls:
+            return runner.run(snippet)
+        if (calls.no_trace(snippet) or calls.one_run(snippet)
+                or not runner.contain.mode().contained):
+            return calls.page_run(snippet)
         over = threading.Event()
         traced: list[runner.Run] = []
         tracer = threading.Thread(target=lambda: traced.append(runner.run(

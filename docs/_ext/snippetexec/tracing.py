@@ -90,7 +90,7 @@ def wanted(sources: list[str]) -> list[str]:
     that imports a module making calls of its own is traced for them too."""
     text = "\n".join(sources)
     if _MAKE_CALLS.search(text):
-        return sorted(set(TRACED) | {"write"})
+        return TRACED
     found = {"write", "exit_group", "close"}  # a with block closes what it opened
     for module, extra in _MAKE_SOME.items():
         if re.search(r"^\s*(?:import|from)\s+" + module + r"\b", text, re.M):
@@ -103,9 +103,10 @@ def wanted(sources: list[str]) -> list[str]:
 
 def command(prefix: Path, calls: list[str] | None = None) -> list[str]:
     """The strace command line that goes before ``python3 snippet.py``: one log per process;
-    ``calls``, the system calls to trace (``wanted``; all of TRACED by default)."""
+    ``calls``, the system calls to trace (``wanted``; all of TRACED, ``write`` included, by
+    default)."""
     return [strace() or "strace", "-f", "-ff", "-qq", *_seccomp_option(), "-s", "48",
-            "-o", str(prefix), "-e", "trace=" + ",".join(calls or sorted(set(TRACED) | {"write"})),
+            "-o", str(prefix), "-e", "trace=" + ",".join(calls or TRACED),
             "-e", "signal=none"]
 
 
